@@ -6,6 +6,9 @@
 # refused because pkg/go.mod carries replace directives; a dependency's replace directives are
 # ignored). The result is cached outside the repo so a machine builds it once.
 #
+# `pulumi-language-nodejs` (needed only for CLI-driven `pulumi up`) is NOT served by the Go module proxy here
+# (403 for its module path); the Automation API inline programs used by `phoenix` and the tests do not need it.
+#
 # Prints the directory holding the `pulumi` binary on its last line of stdout.
 set -euo pipefail
 

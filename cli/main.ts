@@ -1,0 +1,64 @@
+/**
+ * `phoenix` — the command line on top of the stack: every command is a module under cli/commands/ loaded
+ * only when used, so `phoenix --help` and `phoenix validate` start fast and need no Pulumi engine.
+ */
+import { CliIo, ExitCode, processIo } from "./io";
+
+/** One subcommand. */
+interface CommandEntry {
+  /** One line for the command list. */
+  summary: string;
+  /** Loads and runs the command; resolves to the exit code. */
+  run: (args: string[], io: CliIo) => Promise<number>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  validate: {
+    summary: "check a phoenix_lxc_configs.json without touching any host",
+    run: (args, io) => require("./commands/validate").runValidate(args, io),
+  },
+  sim: {
+    summary: "start or stop simulated Proxmox VE nodes behind real sshd (sim start|stop)",
+    run: (args, io) => require("./commands/sim").runSim(args, io),
+  },
+};
+
+/** The top-level help text. */
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    "Usage: phoenix <command> [options]",
+    "",
+    "Converge Proxmox VE LXC containers described in phoenix_lxc_configs.json, over SSH, with Pulumi.",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Run 'phoenix <command> --help' for the options of a command.",
+    "",
+    "Exit codes: 0 success; 1 the operation failed; 2 usage error or unreadable input;",
+    "            3 environment not ready (no Pulumi CLI, no sshd, node unreachable).",
+    "",
+  ].join("\n");
+}
+
+/** Entry point of the `phoenix` bin; resolves to the process exit code. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    (name === undefined ? io.stderr : io.stdout)(mainHelp());
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`phoenix: unknown command '${name}'\n\n${mainHelp()}`);
+    return ExitCode.usage;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    io.stderr(`phoenix ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.failed;
+  }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: unit (pure core), integration (host layer and providers against simulated nodes behind
+# real sshd), end-to-end (the real Pulumi engine). Every test starts the sshd nodes it needs and stops them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+PATH="$(cat .phoenix/pulumi-bin-dir):$PATH"
+export PATH PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PHOENIX_REPO_ROOT="$PWD"
+
+before=$(pgrep -c -x sshd || true)
+status=0
+# Unit tests in parallel; integration and e2e one file at a time (they start servers and share 2 cores).
+node --test --test-concurrency=2 dist/test/unit/ || status=1
+node --test --test-concurrency=1 dist/test/integration/ || status=1
+if [ -d dist/test/e2e ]; then node --test --test-concurrency=1 dist/test/e2e/ || status=1; fi
+after=$(pgrep -c -x sshd || true)
+if [ "$after" -gt "$before" ]; then
+  echo "test.sh: $((after - before)) sshd process(es) left behind by the tests" >&2
+  pgrep -a -x sshd >&2 || true
+  status=1
+fi
+exit $status
