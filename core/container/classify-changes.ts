@@ -1,0 +1,80 @@
+/**
+ * The pure decision behind a container resource's `diff`: which fields differ between what the state says
+ * (the outputs of the last create/update/read — the observed container) and what the program wants, and what
+ * each difference costs (live, restart, replace). No I/O: diff runs for every resource on every preview.
+ */
+import { CONTAINER_CHANGE_POLICY, ChangeClass, classifyMountListChange } from "./change-policy";
+import { ContainerInputs } from "./inputs";
+
+/** Fields compared as unordered sets: the order in the config carries no meaning for PVE. */
+const SET_FIELDS = new Set<keyof ContainerInputs>(["nameservers", "features", "tags", "lxcOptions", "gpus"]);
+
+/** The classified differences of one container. */
+export interface ContainerChangeSet {
+  /** Every field that differs (ignored fields excluded), in policy-table order. */
+  changed: (keyof ContainerInputs)[];
+  /** Fields whose change replaces the container. */
+  replace: (keyof ContainerInputs)[];
+  /** Fields applied without a restart. */
+  live: (keyof ContainerInputs)[];
+  /** Fields that wait for a restart (only when the container runs). */
+  restart: (keyof ContainerInputs)[];
+  /** Problems that make the change impossible, e.g. shrinking a disk. */
+  refusals: { field: keyof ContainerInputs; reason: string }[];
+}
+
+/** Normalises a value for comparison: sets sorted, objects with sorted keys, undefined fields dropped. */
+export function canonicalValue(field: keyof ContainerInputs, value: unknown): string {
+  const sortValue = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortValue);
+    if (v && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortValue(x)]));
+    }
+    return v;
+  };
+  let v = sortValue(value);
+  if (SET_FIELDS.has(field) && Array.isArray(v)) v = [...v].map((x) => (typeof x === "string" && field === "tags" ? x.toLowerCase() : x)).sort();
+  if ((field === "volumes" || field === "bindMounts") && Array.isArray(v)) v = [...(v as { mountPoint: string }[])].sort((a, b) => a.mountPoint.localeCompare(b.mountPoint));
+  return JSON.stringify(v ?? null);
+}
+
+/**
+ * Classifies the differences between `observed` (state) and `desired` (program). `running` is whether the
+ * container runs now: on a stopped container nothing needs a restart.
+ */
+export function classifyContainerChanges(observed: ContainerInputs, desired: ContainerInputs, running: boolean): ContainerChangeSet {
+  const result: ContainerChangeSet = { changed: [], replace: [], live: [], restart: [], refusals: [] };
+  for (const field of Object.keys(CONTAINER_CHANGE_POLICY) as (keyof ContainerInputs)[]) {
+    const policy: ChangeClass = CONTAINER_CHANGE_POLICY[field];
+    if (policy === "ignore") continue;
+    if (canonicalValue(field, observed[field]) === canonicalValue(field, desired[field])) continue;
+    result.changed.push(field);
+    let cls: ChangeClass = policy;
+    if (field === "volumes") cls = classifyMountListChange(observed.volumes ?? [], desired.volumes ?? []);
+    if (field === "bindMounts") cls = classifyMountListChange(observed.bindMounts ?? [], desired.bindMounts ?? []);
+    if (field === "rootfsGiB" && desired.rootfsGiB < observed.rootfsGiB) {
+      result.refusals.push({ field, reason: `the root disk is ${observed.rootfsGiB} GiB and PVE cannot shrink it to ${desired.rootfsGiB} GiB; set storage_size_gb back to ${observed.rootfsGiB} or more` });
+    }
+    if (field === "volumes") {
+      for (const v of desired.volumes ?? []) {
+        const before = (observed.volumes ?? []).find((o) => o.mountPoint === v.mountPoint);
+        if (before && v.sizeGiB < before.sizeGiB) {
+          result.refusals.push({ field, reason: `the volume at ${v.mountPoint} is ${before.sizeGiB} GiB and PVE cannot shrink it to ${v.sizeGiB} GiB` });
+        }
+      }
+    }
+    if (cls === "replace") result.replace.push(field);
+    else if (cls === "restart" && running) result.restart.push(field);
+    else result.live.push(field);
+  }
+  return result;
+}
+
+/** One line for preview and logs: `CT 950: live memoryMiB, cores; restart features (will restart)`. */
+export function describeChangeSet(vmid: number, changes: ContainerChangeSet, restartPolicy: "restart" | "never"): string {
+  const parts: string[] = [];
+  if (changes.replace.length) parts.push(`replace (${changes.replace.join(", ")})`);
+  if (changes.live.length) parts.push(`live ${changes.live.join(", ")}`);
+  if (changes.restart.length) parts.push(`restart ${changes.restart.join(", ")} (${restartPolicy === "never" ? "left pending: restart_policy is never" : "the container will be restarted"})`);
+  return `CT ${vmid}: ${parts.length ? parts.join("; ") : "no changes"}`;
+}

@@ -1,0 +1,110 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
+import { buildDesiredOptions } from "../../core/container/desired-options";
+import { buildDesiredRawLines } from "../../core/container/raw-lines";
+import { ContainerInputs } from "../../core/container/inputs";
+import { baseInputs } from "./container-changes.test";
+
+/** The live state PVE would report for a container converged to `inputs` (PVE's own additions included). */
+function convergedObserved(inputs: ContainerInputs, over: Partial<ObservedContainer> = {}): ObservedContainer {
+  const options: Record<string, string> = { ...buildDesiredOptions(inputs) } as Record<string, string>;
+  delete options.description;
+  if (options.net0) options.net0 = options.net0.replace("ip=", "hwaddr=BC:24:11:AA:BB:CC,ip=") + ",type=veth";
+  options.rootfs = `local-lvm:vm-${inputs.vmid}-disk-0,size=${inputs.rootfsGiB}G`;
+  inputs.volumes.forEach((v, i) => { options[`mp${i}`] = `${v.storage}:vm-${inputs.vmid}-disk-${i + 1},mp=${v.mountPoint},size=${v.sizeGiB}G`; });
+  return {
+    exists: true, running: inputs.running, options, pending: {}, rawLines: buildDesiredRawLines(inputs),
+    description: `phoenix-lxc managed-by=${inputs.owner}\n`,
+    apparmorFile: inputs.apparmor && inputs.apparmor !== "unconfined" ? inputs.apparmor.content : undefined,
+    ...over,
+  };
+}
+
+const withVolume = baseInputs({ volumes: [{ mountPoint: "/data", storage: "local-lvm", sizeGiB: 4 }] });
+
+describe("container apply plan", () => {
+  it("is empty for a converged container, so a second run makes no mutating call", () => {
+    const inputs = baseInputs({ volumes: withVolume.volumes, lxcOptions: ["lxc.mount.entry = /dev/fuse dev/fuse none bind,create=file"], gpus: [0, 1] });
+    assert.ok(isEmptyPlan(planApply(convergedObserved(inputs), inputs)));
+  });
+
+  it("sets memory on a running container without a restart", () => {
+    const plan = planApply(convergedObserved(baseInputs()), baseInputs({ memoryMiB: 2048 }));
+    assert.deepEqual(plan.set, { memory: "2048" });
+    assert.deepEqual(plan.needsRestart, []);
+  });
+
+  it("marks pct features as waiting for a restart on a running container only", () => {
+    const change = { features: ["nesting=1", "keyctl=1"] };
+    assert.deepEqual(planApply(convergedObserved(baseInputs()), baseInputs(change)).needsRestart, ["features"]);
+    const stopped = baseInputs({ running: false });
+    assert.deepEqual(planApply(convergedObserved(stopped), baseInputs({ ...change, running: false })).needsRestart, []);
+  });
+
+  it("does not set again a change already pending, but still wants the restart", () => {
+    const observed = convergedObserved(baseInputs(), { pending: { features: "nesting=1,keyctl=1" } });
+    const plan = planApply(observed, baseInputs({ features: ["nesting=1", "keyctl=1"] }));
+    assert.deepEqual(plan.set, {});
+    assert.deepEqual(plan.needsRestart, ["features"]);
+  });
+
+  it("accepts the MAC and type that PVE adds to net0", () => {
+    const plan = planApply(convergedObserved(baseInputs()), baseInputs());
+    assert.equal(plan.set.net0, undefined);
+  });
+
+  it("finds an existing volume by its mount path and allocates nothing", () => {
+    const plan = planApply(convergedObserved(withVolume), withVolume);
+    assert.deepEqual(Object.keys(plan.set).filter((k) => k.startsWith("mp")), []);
+  });
+
+  it("puts a new volume into the lowest free slot with the allocation syntax", () => {
+    const inputs = baseInputs({ volumes: [...withVolume.volumes, { mountPoint: "/models", storage: "local-zfs", sizeGiB: 50 }] });
+    const plan = planApply(convergedObserved(withVolume), inputs);
+    assert.deepEqual(plan.set, { mp1: "local-zfs:50,mp=/models" });
+  });
+
+  it("grows a volume and the root disk in place and refuses to shrink", () => {
+    const grown = baseInputs({ rootfsGiB: 16, volumes: [{ mountPoint: "/data", storage: "local-lvm", sizeGiB: 8 }] });
+    assert.deepEqual(planApply(convergedObserved(withVolume), grown).resize, [{ disk: "rootfs", sizeGiB: 16 }, { disk: "mp0", sizeGiB: 8 }]);
+    const shrunk = planApply(convergedObserved(baseInputs({ rootfsGiB: 16 })), baseInputs({ rootfsGiB: 8 }));
+    assert.equal(shrunk.refusals.length, 1);
+  });
+
+  it("keeps raw lxc values with spaces whole and removes lines the config no longer lists", () => {
+    const before = baseInputs({ lxcOptions: ["lxc.mount.auto = proc:rw sys:rw", "lxc.cap.drop ="] });
+    const after = baseInputs({ lxcOptions: ["lxc.mount.auto = proc:rw sys:rw"] });
+    const plan = planApply(convergedObserved(before), after);
+    assert.deepEqual(plan.rawLines, ["lxc.mount.auto: proc:rw sys:rw"]);
+  });
+
+  it("adds GPU passthrough lines on assignment and removes them on unassignment", () => {
+    const gpu = baseInputs({ gpus: [1] });
+    const add = planApply(convergedObserved(baseInputs()), gpu);
+    assert.ok(add.rawLines?.includes("lxc.mount.entry: /dev/nvidia1 dev/nvidia1 none bind,optional,create=file"));
+    assert.ok(add.rawLines?.includes("lxc.cgroup2.devices.allow: c 195:* rwm"));
+    assert.deepEqual(planApply(convergedObserved(gpu), baseInputs()).rawLines, []);
+  });
+
+  it("writes unconfined explicitly instead of dropping the profile line", () => {
+    const plan = planApply(convergedObserved(baseInputs()), baseInputs({ apparmor: "unconfined" }));
+    assert.deepEqual(plan.rawLines, ["lxc.apparmor.profile: unconfined"]);
+  });
+
+  it("pushes a custom AppArmor profile whose file differs and adds the nesting lines", () => {
+    const apparmor = { name: "lxc-phoenix-v2", fileName: "lxc-phoenix-v2", content: "profile lxc-phoenix-v2 {}\n" };
+    const plan = planApply(convergedObserved(baseInputs()), baseInputs({ apparmor, apparmorManagesNesting: true }));
+    assert.deepEqual(plan.apparmorFile, { path: "/etc/apparmor.d/lxc-phoenix-v2", content: apparmor.content });
+    assert.deepEqual(plan.rawLines, ["lxc.apparmor.profile: lxc-phoenix-v2", "lxc.apparmor.allow_nesting: 1", "lxc.include: /usr/share/lxc/config/nesting.conf"]);
+  });
+
+  it("repairs a description whose marker was removed and keeps the user's notes", () => {
+    const plan = planApply(convergedObserved(baseInputs(), { description: "my notes\n" }), baseInputs());
+    assert.equal(plan.set.description, "phoenix-lxc managed-by=phoenix-lxc/dev\nmy notes");
+  });
+
+  it("starts a stopped container that should run", () => {
+    assert.equal(planApply(convergedObserved(baseInputs({ running: false })), baseInputs()).power, "start");
+  });
+});
