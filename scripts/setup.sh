@@ -36,6 +36,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 say "building"
+# From a clean dist/: a moved or deleted source must not leave its old compiled test behind.
+rm -rf dist
 npx tsc -p tsconfig.json >&2
 
 PULUMI_DIR="$(bash scripts/get-pulumi.sh | tail -n 1)"

@@ -1,0 +1,93 @@
+/**
+ * `phoenix validate [--config FILE] [--json]`: checks a configuration file without touching any node (nothing
+ * here opens an SSH connection; it only reads the file and the custom feature scripts it names).
+ */
+import * as path from "node:path";
+import { ConfigError, type ConfigIssue } from "../../core/errors";
+import { ConfigSyntaxError } from "../../core/config/json-text";
+import { ConfigUnreadableError } from "../../core/config/load-config";
+import { loadConfig } from "../../host/load-config-file";
+import { formatSummary, summarizeSpecs } from "../../core/config/summary";
+
+/** Where the command writes, and the directory relative paths start from. */
+export interface ValidateIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+}
+
+/** The help text of `phoenix validate`. */
+export const VALIDATE_HELP = `Usage: phoenix validate [--config FILE] [--json]
+
+Check a Phoenix LXC configuration file: JSON syntax, the schema (phoenix_lxc_configs.schema.json),
+references between containers (clone sources, dependencies, cycles), unique hostnames/IPs/MACs per
+node, snapshot names, features. No node is contacted.
+
+Options:
+  --config FILE  the file to check (default: phoenix_lxc_configs.json in the current directory)
+  --json         print a JSON array of {path, message, severity} on stdout and nothing else:
+                 every problem and warning; [] when the file is valid without warnings
+  -h, --help     show this help
+
+Exit codes:
+  0  valid (warnings may be printed)
+  1  invalid: every problem is printed, one per line, as PATH: message
+  2  the file cannot be read or is not JSON (line:column given), or bad arguments`;
+
+interface ParsedArgs {
+  file?: string;
+  json: boolean;
+  help: boolean;
+  error?: string;
+}
+
+function parseArgs(argv: readonly string[]): ParsedArgs {
+  const out: ParsedArgs = { json: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--json") out.json = true;
+    else if (arg === "--help" || arg === "-h") out.help = true;
+    else if (arg === "--config") {
+      if (argv[i + 1] === undefined) return { ...out, error: "--config needs a file name" };
+      out.file = argv[++i];
+    } else if (arg.startsWith("--config=")) out.file = arg.slice("--config=".length);
+    else return { ...out, error: `unknown argument '${arg}'` };
+  }
+  return out;
+}
+
+const line = (i: ConfigIssue) => `${i.severity === "warning" ? "warning: " : ""}${i.path}: ${i.message}\n`;
+const toJson = (issues: ConfigIssue[]) => `${JSON.stringify(issues.map(({ path: p, message, severity }) => ({ path: p, message, severity })), null, 2)}\n`;
+
+/** Runs `phoenix validate`; resolves to the exit code (0 valid, 1 invalid, 2 unreadable/unparsable/usage). */
+export async function runValidate(argv: string[], io: ValidateIo): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) {
+    io.stdout(`${VALIDATE_HELP}\n`);
+    return 0;
+  }
+  if (args.error !== undefined) {
+    io.stderr(`phoenix validate: ${args.error}\n\n${VALIDATE_HELP}\n`);
+    return 2;
+  }
+  const file = path.resolve(io.cwd, args.file ?? "phoenix_lxc_configs.json");
+  try {
+    const { specs, warnings } = loadConfig({ file });
+    if (args.json) io.stdout(toJson(warnings));
+    else {
+      io.stdout(`${formatSummary(summarizeSpecs(specs))}\n`);
+      for (const w of warnings) io.stderr(line(w));
+    }
+    return 0;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const fatal = e instanceof ConfigSyntaxError || e instanceof ConfigUnreadableError;
+    if (args.json) io.stdout(toJson(e.issues));
+    else {
+      const errors = e.issues.filter((i) => i.severity === "error").length;
+      io.stderr(`${file}: ${fatal ? "cannot be loaded" : `${errors} problem${errors === 1 ? "" : "s"}`}\n`);
+      for (const i of e.issues) io.stderr(line(i));
+    }
+    return fatal ? 2 : 1;
+  }
+}

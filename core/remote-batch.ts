@@ -1,0 +1,82 @@
+/**
+ * Several commands in one SSH round trip, each with its own stdout, stderr and exit code.
+ *
+ * The script runs each argv with stdin from /dev/null and stdout/stderr into temp files, then prints them
+ * between marker lines `<nonce>:<i>:out|err|exit:<code>`. Because the outputs are printed only after the
+ * command finished, they cannot interleave; because each marker carries an unguessable nonce, output cannot
+ * forge a frame. The nonce never appears whole in the script itself (it is assembled from two shell variables),
+ * so even a command that prints the process list (`ps`, /proc/*\/cmdline) cannot leak a marker.
+ */
+
+import { ParseError } from "./errors";
+import type { CommandOutput } from "./pct-model";
+import { quoteArg, quoteArgv } from "./shell-quote";
+
+const NONCE = /^[A-Za-z0-9]{16,128}$/;
+const COMMAND = "remote batch";
+
+function checkNonce(nonce: string): void {
+  if (!NONCE.test(nonce)) throw new TypeError("a batch nonce is 16 to 128 random letters and digits");
+}
+
+/**
+ * Builds `["sh", "-c", script]` that runs `argvs` one after another (each regardless of the others' exit
+ * codes) and frames their outputs with `nonce`. Pass a fresh random nonce per call.
+ */
+export function buildBatchCommand(argvs: readonly (readonly string[])[], nonce: string): string[] {
+  checkNonce(nonce);
+  if (argvs.length === 0) throw new TypeError("a batch needs at least one command");
+  const half = Math.floor(nonce.length / 2);
+  const lines = [
+    'd=$(mktemp -d) || exit 125',
+    "trap 'rm -rf \"$d\"' EXIT",
+    `a=${quoteArg(nonce.slice(0, half))}; b=${quoteArg(nonce.slice(half))}`,
+  ];
+  argvs.forEach((argv, i) => {
+    lines.push(
+      `printf '%s%s:${i}:out\\n' "$a" "$b"`,
+      `${quoteArgv(argv)} </dev/null >"$d/o" 2>"$d/e"; c=$?`,
+      `cat "$d/o"; printf '\\n%s%s:${i}:err\\n' "$a" "$b"`,
+      `cat "$d/e"; printf '\\n%s%s:${i}:exit:%d\\n' "$a" "$b" "$c"`,
+    );
+  });
+  return ["sh", "-c", lines.join("\n")];
+}
+
+function lineAt(text: string, pos: number): number {
+  return text.slice(0, pos).split("\n").length;
+}
+
+/**
+ * Splits the stdout of a {@link buildBatchCommand} run into one result per command, in order. Text before the
+ * first frame (a login banner) is ignored; a missing or truncated frame is a ParseError (the batch was cut off).
+ */
+export function parseBatchOutput(stdout: string, nonce: string, count: number): CommandOutput[] {
+  checkNonce(nonce);
+  const results: CommandOutput[] = [];
+  let pos = 0;
+  const expect = (marker: string, what: string): number => {
+    const at = stdout.indexOf(marker, pos);
+    if (at < 0) throw new ParseError(COMMAND, lineAt(stdout, pos), what, stdout.slice(pos));
+    return at;
+  };
+  for (let i = 0; i < count; i++) {
+    const begin = `${nonce}:${i}:out\n`;
+    const beginAt = expect(i === 0 ? begin : `\n${begin}`, `the start of command ${i + 1} of ${count}`);
+    pos = beginAt + begin.length + (i === 0 ? 0 : 1);
+    const errMark = `\n${nonce}:${i}:err\n`;
+    const errAt = expect(errMark, `the stderr marker of command ${i + 1}`);
+    const stdoutText = stdout.slice(pos, errAt);
+    pos = errAt + errMark.length;
+    const exitMark = `\n${nonce}:${i}:exit:`;
+    const exitAt = expect(exitMark, `the exit marker of command ${i + 1}`);
+    const stderrText = stdout.slice(pos, exitAt);
+    pos = exitAt + exitMark.length;
+    const code = /^([0-9]+)(?:\n|$)/.exec(stdout.slice(pos));
+    if (!code) throw new ParseError(COMMAND, lineAt(stdout, pos), "an exit code", stdout.slice(pos));
+    // Leave the newline after the code in place: it is the one the next frame's begin marker starts with.
+    pos += code[1]!.length;
+    results.push({ stdout: stdoutText, stderr: stderrText, exitCode: Number(code[1]) });
+  }
+  return results;
+}

@@ -1,0 +1,186 @@
+/**
+ * The container resource's implementation: create or clone (or adopt), converge the configuration, start;
+ * update by the same converge; read for drift; delete with purge. The provider object in
+ * providers/container.ts loads this module lazily and forwards each call.
+ */
+import { classifyContainerChanges, describeChangeSet } from "../../core/container/classify-changes";
+import { findOwner, hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
+import { ContainerInputs } from "../../core/container/inputs";
+import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
+import { PhoenixError } from "../../core/errors";
+import { readObservedContainer, writeNodeApparmorProfile, writeRawLines, ObservedWithFile } from "../../host/container-io";
+import { checkContainerInputs, UNKNOWN } from "./container-check";
+import { partialFailure, plainJson } from "./partial";
+import { clientFor, nodeTarget, sequencer, transport } from "./runtime";
+
+/** What the resource stores: its inputs as applied, plus what was observed on the node. */
+export interface ContainerOutputs extends ContainerInputs {
+  /** The live state after the last create/update/read (drift is desired vs this). */
+  observed: ObservedContainer;
+  /** `running` or `stopped`. */
+  status: string;
+  /** Keys changed but waiting for a restart (restart_policy never). */
+  pendingRestart: string[];
+  /** What the last create/update changed, one line per key. */
+  lastChanges: string[];
+  /** Increases whenever a create/update changed something; downstream resources (final snapshot) key on it. */
+  generation: number;
+}
+
+const log = (line: string) => console.log(`[phoenix] ${line}`);
+
+export { checkContainerInputs as check };
+
+/** Pure diff: desired inputs against the stored outputs (which reflect the live container after refresh). */
+export async function diff(_id: string, olds: ContainerOutputs, news: ContainerInputs) {
+  if (JSON.stringify(news).includes(UNKNOWN)) return { changes: true };
+  const running = olds.observed?.running ?? olds.running;
+  const changes = classifyContainerChanges(olds, news, running);
+  const drift = olds.observed ? planApply(olds.observed, news) : undefined;
+  const drifted = drift !== undefined && !isEmptyPlan(drift) && changes.changed.length === 0;
+  if (changes.changed.length || drifted) {
+    log(drifted ? `CT ${news.vmid} on ${news.node}: drift — ${drift!.changes.join("; ")}` : describeChangeSet(news.vmid, changes, news.restartPolicy));
+  }
+  return {
+    changes: changes.changed.length > 0 || drifted,
+    replaces: changes.replace,
+    // Same VMID: the old container must be gone before the new one is created.
+    deleteBeforeReplace: true,
+  };
+}
+
+/** Creates (or clones, or adopts) the container, converges it, starts it. */
+export async function create(inputs: ContainerInputs): Promise<{ id: string; outs: ContainerOutputs }> {
+  const id = String(inputs.vmid);
+  const t = nodeTarget(inputs.node, inputs.connection);
+  const existing = await readObservedContainer(transport(), t, inputs.vmid, inputs);
+  if (existing.exists) {
+    checkAdoptable(inputs, existing);
+    log(`CT ${inputs.vmid} on ${inputs.node}: adopting the existing container`);
+  } else {
+    await createFromSource(inputs);
+  }
+  try {
+    return { id, outs: await converge(inputs, 0) };
+  } catch (error) {
+    // The container exists now: record it so the next up continues instead of colliding with it.
+    const observed = await readObservedContainer(transport(), t, inputs.vmid, inputs).catch(() => existing);
+    throw partialFailure(id, outputsOf(inputs, observed, [], 1), error);
+  }
+}
+
+/** Applies what changed; restarts when needed (unless restart_policy is never). */
+export async function update(id: string, olds: ContainerOutputs, news: ContainerInputs): Promise<{ outs: ContainerOutputs }> {
+  try {
+    return { outs: await converge(news, olds.generation ?? 0) };
+  } catch (error) {
+    const observed = await readObservedContainer(transport(), nodeTarget(news.node, news.connection), news.vmid, news).catch(() => olds.observed);
+    throw partialFailure(id, outputsOf(news, observed, [], olds.generation ?? 0), error);
+  }
+}
+
+/** Reads the live container; a container that is gone is reported as gone (refresh removes it from state). */
+export async function read(id: string, props: ContainerOutputs) {
+  const observed = await readObservedContainer(transport(), nodeTarget(props.node, props.connection), props.vmid, props);
+  if (!observed.exists) return {};
+  return { id, props: outputsOf(props, observed, props.lastChanges ?? [], props.generation ?? 0) };
+}
+
+/** Stops and destroys with purge; already gone is success. Never destroys a container another owner manages. */
+async function destroy(_id: string, props: ContainerOutputs): Promise<void> {
+  const client = clientFor(props.node, props.connection);
+  await sequencer().mutate(props.node, [props.vmid], `destroy CT ${props.vmid}`, async () => {
+    const observed = await readObservedContainer(transport(), client.node, props.vmid);
+    if (!observed.exists) return;
+    const owner = findOwner(observed.description);
+    if (owner !== undefined && owner !== props.owner) {
+      throw new PhoenixError("internal", `CT ${props.vmid} on ${props.node} is now managed by '${owner}', not '${props.owner}'; not destroying it`, {
+        hint: `remove it from this stack's state instead: pulumi state delete <urn>`,
+      });
+    }
+    if (observed.running) await client.stop(props.vmid);
+    await client.destroy(props.vmid, { purge: true });
+    log(`CT ${props.vmid} on ${props.node}: destroyed`);
+  });
+}
+export { destroy as delete };
+
+function checkAdoptable(inputs: ContainerInputs, existing: ObservedWithFile): void {
+  if (hasOwnershipMarker(existing.description, inputs.owner) || inputs.adopt) return;
+  const owner = findOwner(existing.description);
+  throw new PhoenixError(
+    "pct-already-exists",
+    `CT ${inputs.vmid} already exists on node '${inputs.node}' and is ${owner ? `managed by '${owner}'` : "not managed by phoenix-lxc"}`,
+    {
+      hint: owner
+        ? `choose another ctid, or destroy it from the stack '${owner}'`
+        : `to take it over, set "adopt": true on container ${inputs.vmid} in the config (its settings will be converged to the config), or run: pulumi import pulumi-nodejs:dynamic/phoenix:Container <name> ${inputs.vmid}`,
+    },
+  );
+}
+
+async function createFromSource(inputs: ContainerInputs): Promise<void> {
+  const client = clientFor(inputs.node, inputs.connection);
+  const marker = ownershipMarker(inputs.owner);
+  if (inputs.source.kind === "template") {
+    const { ostemplate } = inputs.source;
+    await sequencer().mutate(inputs.node, [inputs.vmid], `create CT ${inputs.vmid}`, () =>
+      client.create(inputs.vmid, ostemplate, {
+        hostname: inputs.hostname,
+        memory: inputs.memoryMiB,
+        swap: inputs.swapMiB,
+        cores: inputs.cores,
+        storage: inputs.storage,
+        rootfs: `${inputs.storage}:${inputs.rootfsGiB}`,
+        unprivileged: inputs.unprivileged,
+        description: marker,
+      }),
+    );
+    log(`CT ${inputs.vmid} on ${inputs.node}: created from ${ostemplate}`);
+  } else {
+    const { fromVmid, snapname } = inputs.source;
+    await sequencer().mutate(inputs.node, [fromVmid, inputs.vmid], `clone CT ${fromVmid} → ${inputs.vmid}`, () =>
+      client.clone(fromVmid, inputs.vmid, { snapname, hostname: inputs.hostname, description: marker, full: true, storage: inputs.storage }),
+    );
+    log(`CT ${inputs.vmid} on ${inputs.node}: cloned from CT ${fromVmid} snapshot '${snapname}'`);
+  }
+}
+
+/** Reads, plans, applies, restarts/starts as needed, reads again. An already converged CT costs one read. */
+async function converge(inputs: ContainerInputs, generation: number): Promise<ContainerOutputs> {
+  const client = clientFor(inputs.node, inputs.connection);
+  const target = client.node;
+  const observed = await readObservedContainer(transport(), target, inputs.vmid, inputs);
+  if (!observed.exists) throw new PhoenixError("pct-not-found", `CT ${inputs.vmid} does not exist on node '${inputs.node}'`, { hint: "run `pulumi refresh` so the state forgets it, then `pulumi up` creates it again" });
+  const plan = planApply(observed, inputs);
+  if (plan.refusals.length) throw new PhoenixError("config", `CT ${inputs.vmid}: ${plan.refusals.join("; ")}`);
+  if (isEmptyPlan(plan)) return outputsOf(inputs, observed, [], generation || 1);
+  const vmid = inputs.vmid;
+  await sequencer().mutate(inputs.node, [vmid], `configure CT ${vmid}`, async () => {
+    if (plan.apparmorFile) await writeNodeApparmorProfile(transport(), target, plan.apparmorFile.path, plan.apparmorFile.content);
+    // The raw-line edit goes first: it compares against the file as read, which `pct set` would rewrite.
+    if (plan.rawLines && observed.confText !== undefined) await writeRawLines(transport(), target, vmid, observed.confText, plan.rawLines);
+    if (Object.keys(plan.set).length || plan.delete.length) await client.set(vmid, plan.set, plan.delete.length ? { delete: plan.delete } : {});
+    for (const r of plan.resize) await client.resize(vmid, r.disk, `${r.sizeGiB}G`);
+  });
+  if (plan.changes.length) log(`CT ${vmid} on ${inputs.node}: ${plan.changes.join("; ")}`);
+  let pendingRestart: string[] = [];
+  if (plan.needsRestart.length && observed.running && inputs.running) {
+    if (inputs.restartPolicy === "restart") {
+      await sequencer().mutate(inputs.node, [vmid], `restart CT ${vmid}`, () => client.reboot(vmid));
+      log(`CT ${vmid} on ${inputs.node}: restarted to apply ${plan.needsRestart.join(", ")}`);
+    } else {
+      pendingRestart = plan.needsRestart;
+      log(`CT ${vmid} on ${inputs.node}: ${pendingRestart.join(", ")} pending until the next restart (restart_policy: never)`);
+    }
+  }
+  if (plan.power === "start") await sequencer().mutate(inputs.node, [vmid], `start CT ${vmid}`, () => client.start(vmid));
+  if (plan.power === "stop") await sequencer().mutate(inputs.node, [vmid], `stop CT ${vmid}`, () => client.shutdown(vmid, { forceStop: true }));
+  const after = await readObservedContainer(transport(), target, vmid, inputs);
+  return outputsOf(inputs, after, plan.changes, generation + 1, pendingRestart);
+}
+
+function outputsOf(inputs: ContainerInputs, observed: ObservedContainer, changes: string[], generation: number, pendingRestart: string[] = []): ContainerOutputs {
+  const { confText: _omit, ...kept } = observed as ObservedWithFile;
+  return plainJson({ ...inputs, observed: kept, status: observed.running ? "running" : "stopped", pendingRestart, lastChanges: changes, generation });
+}

@@ -1,0 +1,88 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ConfigError } from "../../core/errors";
+import { ConfigSyntaxError, loadConfigText, resolveRetention, validateConfig } from "../../core/config";
+import { baseConfig } from "../fixtures/configs/base-config";
+
+const warningsOf = (mutate: (c: Record<string, any>) => void) => {
+  const cfg = baseConfig();
+  mutate(cfg);
+  const r = validateConfig(cfg);
+  assert.ok(r.ok, JSON.stringify(r.ok ? [] : r.issues));
+  return r.warnings;
+};
+
+describe("configuration loader", () => {
+  it("gives line and column of a JSON syntax error", () => {
+    const text = '{\n  "lxc_configs": {\n    "900": { "name": "a", }\n  }\n}\n';
+    assert.throws(() => loadConfigText(text, {}, "x.json"), (e: unknown) => {
+      assert.ok(e instanceof ConfigSyntaxError);
+      assert.deepEqual([e.line, e.column], [3, 27]);
+      assert.match(e.issues[0].path, /^x\.json:3:27$/);
+      return true;
+    });
+  });
+  it("points at the end of the text when the JSON is truncated", () => {
+    assert.throws(() => loadConfigText('{\n "lxc_configs": {'), (e: unknown) => e instanceof ConfigSyntaxError && e.line === 2);
+  });
+  it("rejects a container ID defined twice, which JSON.parse would silently merge", () => {
+    const text = JSON.stringify(baseConfig(), null, 1).replace('"953": {', '"950": {"name": "dup"},\n"953": {');
+    assert.throws(() => loadConfigText(text), (e: unknown) =>
+      e instanceof ConfigError && e.issues.some((i) => i.path === "lxc_configs.950" && i.message.startsWith('key "950" appears more than once')));
+  });
+  it("reports every schema problem at once", () => {
+    const cfg = baseConfig();
+    cfg.lxc_configs["900"].cores = 0;
+    cfg.lxc_configs["950"].memory_mb = 1;
+    cfg.lxc_configs["953"].name = "a_b";
+    const r = validateConfig(cfg);
+    assert.deepEqual(r.ok ? [] : r.issues.map((i) => i.path), ["lxc_configs.900.cores", "lxc_configs.950.memory_mb", "lxc_configs.953.name"]);
+  });
+  it("warns and normalizes a GPU list written with spaces", () => {
+    const warnings = warningsOf((c) => (c.lxc_configs["901"].gpu_assignment = "0, 1"));
+    assert.deepEqual(warnings, [{ path: "lxc_configs.901.gpu_assignment", message: 'read "0, 1" as [0, 1]; write "0,1" instead', severity: "warning" }]);
+    const { specs } = loadConfigText(JSON.stringify({ ...baseConfig(), lxc_configs: { ...baseConfig().lxc_configs, "901": { ...baseConfig().lxc_configs["901"], gpu_assignment: "1, 0" } } }));
+    assert.deepEqual(specs.get(901)?.gpus, [0, 1]);
+  });
+  it("warns that a template is ignored on a clone", () => {
+    const warnings = warningsOf((c) => (c.lxc_configs["950"].template = "local:vztmpl/x.tar.gz"));
+    assert.deepEqual(warnings.map((w) => w.path), ["lxc_configs.950.template"]);
+  });
+  it("warns about an enabled firewall without rules", () => {
+    const warnings = warningsOf((c) => (c.lxc_configs["953"].firewall = { enabled: true }));
+    assert.deepEqual(warnings.map((w) => w.path), ["lxc_configs.953.firewall.rules"]);
+  });
+  it("accepts the same hostname on two different nodes", () => {
+    const cfg = baseConfig();
+    cfg.lxc_configs["960"].name = "vllm";
+    assert.equal(validateConfig(cfg).ok, true);
+  });
+  it("accepts the original CRUD test container (8 GB, dhcp, empty gw)", () => {
+    const cfg = { lxc_configs: { "9999": { name: "test-container", template: "local:vztmpl/ubuntu-22.04-standard_22.04-1_amd64.tar.gz", storage_pool: "local-zfs", storage_size_gb: 8, memory_mb: 512, cores: 1, network_config: { name: "eth0", bridge: "vmbr0", ip: "dhcp", gw: "" }, unprivileged: true } } };
+    const r = validateConfig(cfg);
+    assert.ok(r.ok);
+    assert.equal(r.specs.get(9999)?.network.gateway, undefined);
+  });
+  it("resolves retention field by field, container over root", () => {
+    const r = validateConfig(baseConfig());
+    assert.ok(r.ok);
+    assert.deepEqual(resolveRetention(r.config, 950), { keep_last: 5, keep_daily: 7 });
+    assert.deepEqual(resolveRetention(r.config, "953"), { keep_last: 3, keep_daily: 7 });
+  });
+  it("builds clone sources with the parent's snapshot name", () => {
+    const r = validateConfig(baseConfig());
+    assert.ok(r.ok);
+    assert.deepEqual(r.specs.get(950)?.source, { kind: "clone", fromCtid: 901, snapshot: "final-form" });
+  });
+  it("lower-cases, de-duplicates and sorts tags as PVE stores them", () => {
+    const cfg = baseConfig();
+    cfg.lxc_configs["953"].tags = ["Web", "db", "web"];
+    const r = validateConfig(cfg);
+    assert.ok(r.ok);
+    assert.deepEqual(r.specs.get(953)?.tags, ["db", "web"]);
+  });
+  it("loads no SSH or host module (validation cannot open a connection)", () => {
+    const loaded = Object.keys(require.cache);
+    assert.deepEqual(loaded.filter((m) => /[\\/](ssh2|host)[\\/]/.test(m) && !m.includes("node_modules/zod")), []);
+  });
+});
