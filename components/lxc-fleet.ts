@@ -1,0 +1,79 @@
+/**
+ * Every container of a phoenix_lxc_configs.json, across several nodes: created in dependency order, each
+ * clone waiting for its source's template snapshot and each container for its `dependencies`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { buildDependencyGraphFromConfig, planCreateOrder } from "../core/config";
+import type { LoadedConfig } from "../core/config/load-config";
+import type { ContainerSpec } from "../core/config/types";
+import { NodeConnection } from "../core/container/inputs";
+import { PhoenixError } from "../core/errors";
+import { LxcContainer } from "./lxc-container";
+
+/** Arguments of {@link LxcFleet}. */
+export interface LxcFleetArgs {
+  /** The loaded, validated configuration. */
+  config: LoadedConfig;
+  /** Nodes by name: how to reach each. */
+  nodes: Record<string, NodeConnection>;
+  /** Node for containers that name none. @default the only node, when there is one */
+  defaultNode?: string;
+  /** Ownership marker value, `<project>/<stack>`. */
+  owner: string;
+  /** Folder holding the AppArmor profiles the config names. @default "apparmor" next to the package */
+  apparmorDir?: string;
+  /** Only these containers and what they depend on. @default every container */
+  targets?: number[];
+}
+
+/** The fleet. */
+export class LxcFleet extends pulumi.ComponentResource {
+  /** The containers by CTID. */
+  readonly containers = new Map<number, LxcContainer>();
+
+  constructor(name: string, args: LxcFleetArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("phoenix:lxc:Fleet", name, {}, opts);
+    const graph = buildDependencyGraphFromConfig(args.config.config);
+    const order = planCreateOrder(graph, args.targets ?? [...args.config.specs.keys()].sort((a, b) => a - b));
+    for (const ctid of order) {
+      const spec = args.config.specs.get(ctid)!;
+      const waitFor = [...(spec.source.kind === "clone" ? [spec.source.fromCtid] : []), ...spec.dependencies]
+        .map((c) => this.containers.get(c)?.ready)
+        .filter((r): r is pulumi.Resource => r !== undefined);
+      const node = resolveNodeName(spec, args);
+      this.containers.set(ctid, new LxcContainer(`ct-${ctid}`, {
+        spec,
+        node,
+        connection: args.nodes[node]!,
+        owner: args.owner,
+        apparmorProfileText: readProfile(spec, args.apparmorDir ?? path.resolve(__dirname, "..", "..", "apparmor")),
+      }, { parent: this, dependsOn: waitFor }));
+    }
+    this.registerOutputs({});
+  }
+}
+
+function resolveNodeName(spec: ContainerSpec, args: LxcFleetArgs): string {
+  const names = Object.keys(args.nodes);
+  const node = spec.node ?? args.defaultNode ?? (names.length === 1 ? names[0] : undefined);
+  if (node === undefined || !(node in args.nodes)) {
+    throw new PhoenixError("config", `container ${spec.ctid}: node '${node ?? "(none)"}' is not among the stack's nodes (${names.join(", ") || "none"})`, {
+      hint: node === undefined ? `set "node" on container ${spec.ctid}, or a default node` : `add it: pulumi config set --path 'nodes.${node}.host' <address>`,
+    });
+  }
+  return node;
+}
+
+function readProfile(spec: ContainerSpec, dir: string): string | undefined {
+  if (!spec.apparmorProfile || spec.apparmorProfile === "unconfined") return undefined;
+  const file = path.join(dir, spec.apparmorProfile);
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    throw new PhoenixError("config", `container ${spec.ctid}: apparmor_profile '${spec.apparmorProfile}' has no file ${file}`, {
+      hint: `add the profile to ${dir}/ or choose another apparmor_profile`,
+    });
+  }
+}
