@@ -27,6 +27,7 @@ export type PhoenixErrorCode =
   | "pct-parameter"
   | "pct-failed"
   | "exec-timeout"
+  | "step-failed"
   | "parse"
   | "internal";
 

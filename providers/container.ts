@@ -1,35 +1,12 @@
 /**
- * The container dynamic resource. The provider object captures nothing: each method requires the
- * implementation by a bare package specifier at call time, so the text stored in state is a few lines that
- * resolve from whichever checkout runs refresh or destroy (GitOps runners use fresh workspaces).
+ * The container dynamic resource; its provider is a {@link lazyProvider} over providers/impl/container.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerInputs } from "../core/container/inputs";
+import { lazyProvider } from "./lazy-provider";
 
 /** The provider: one module-level object for every container, serialized once per program. */
-export const containerProvider: pulumi.dynamic.ResourceProvider = {
-  async configure(req) {
-    require("phoenix-lxc/impl/runtime").configureRuntime(req.config);
-  },
-  async check(olds, news) {
-    return require("phoenix-lxc/impl/container").check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return require("phoenix-lxc/impl/container").diff(id, olds, news);
-  },
-  async create(inputs) {
-    return require("phoenix-lxc/impl/container").create(inputs);
-  },
-  async read(id, props) {
-    return require("phoenix-lxc/impl/container").read(id, props);
-  },
-  async update(id, olds, news) {
-    return require("phoenix-lxc/impl/container").update(id, olds, news);
-  },
-  async delete(id, props) {
-    return require("phoenix-lxc/impl/container").delete(id, props);
-  },
-};
+export const containerProvider = lazyProvider("phoenix-lxc/impl/container");
 
 /** Inputs of {@link Container}: every field may be an Output. */
 export type ContainerArgs = { [K in keyof ContainerInputs]: pulumi.Input<ContainerInputs[K]> };

@@ -1,0 +1,60 @@
+/**
+ * Runs scripts inside a container through `pct exec <vmid> -- env K=V… sh -c <script>`: an explicit shell
+ * (the original passed words to pct exec without one, so builtins and pipes never worked, §7.13), the script
+ * text as an argument (no temp file to clean up), exit codes preserved, output capped, progress streamed.
+ */
+import { PctClient } from "./pct-client";
+
+/** One script run. */
+export interface ScriptRun {
+  /** The script text (POSIX sh). */
+  script: string;
+  /** Environment variables for the script. */
+  env?: Record<string, string>;
+  /** Positional arguments ($1 …). */
+  args?: string[];
+  /** Name shown as $0 and in messages, e.g. `docker/guard`. */
+  name: string;
+  /** Time limit. @default 600000 */
+  timeoutMs?: number;
+  /** Receives complete output lines as they arrive (long installs). */
+  onLine?: (line: string) => void;
+}
+
+/** What a script run produced. */
+export interface ScriptResult {
+  /** The script's exit code (null when killed). */
+  exitCode: number | null;
+  /** stdout then stderr, capped to the last 64 KiB. */
+  output: string;
+}
+
+const MAX_OUTPUT = 64 * 1024;
+
+/** The argv that runs a script in a container. */
+export function buildScriptArgv(run: Pick<ScriptRun, "script" | "env" | "args" | "name">): string[] {
+  const env = Object.entries(run.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  return ["env", ...env, "sh", "-c", run.script, `phoenix-${run.name.replace(/[^A-Za-z0-9_.-]/g, "-")}`, ...(run.args ?? [])];
+}
+
+/** Runs one script in a running container. */
+export async function runScriptInContainer(client: PctClient, vmid: number, run: ScriptRun): Promise<ScriptResult> {
+  let partial = "";
+  const onStdout = run.onLine
+    ? (chunk: string) => {
+        partial += chunk;
+        const lines = partial.split("\n");
+        partial = lines.pop() ?? "";
+        for (const l of lines) run.onLine!(l);
+      }
+    : undefined;
+  const result = await client.exec(vmid, buildScriptArgv(run), { timeoutMs: run.timeoutMs ?? 600_000, maxOutputBytes: MAX_OUTPUT, onStdout });
+  if (partial && run.onLine) run.onLine(partial);
+  const output = (result.stdout + (result.stderr ? `\n${result.stderr}` : "")).slice(-MAX_OUTPUT);
+  return { exitCode: result.exitCode, output };
+}
+
+/** The last `n` lines of an output, for error messages. */
+export function tailLines(output: string, n = 20): string {
+  return output.trimEnd().split("\n").slice(-n).join("\n");
+}

@@ -1,0 +1,61 @@
+/**
+ * The container's `application_script`: pushed with the config it reads, run after the features, and run
+ * again only when its content or inputs change (the original re-ran it, and slept 10 s, on every run).
+ */
+import { runScriptInContainer } from "../../host/container-exec";
+import { clientFor } from "./runtime";
+import { StepTarget, stepFailure, stepLog } from "./step-common";
+
+/** Inputs of an application-script resource. */
+export interface AppScriptInputs extends StepTarget {
+  /** Script file name, for messages. */
+  name: string;
+  /** Script text; run with bash when its shebang says so, else sh. */
+  script: string;
+  /** The containers file, pushed to /etc/phoenix-lxc/phoenix_lxc_configs.json for the script to read. */
+  configJson: string;
+  /** Hash of script and config: the script runs again when it changes. */
+  contentHash: string;
+  /** Time limit in ms. @default 1800000 */
+  timeoutMs?: number;
+}
+
+/** Outputs. */
+export interface AppScriptOutputs extends AppScriptInputs {
+  /** Increases whenever the script ran; the final snapshot keys on it. */
+  generation: number;
+}
+
+export async function diff(_id: string, olds: AppScriptOutputs, news: AppScriptInputs) {
+  return { changes: olds.contentHash !== news.contentHash || olds.vmid !== news.vmid };
+}
+
+async function apply(inputs: AppScriptInputs, generation: number): Promise<AppScriptOutputs> {
+  const client = clientFor(inputs.node, inputs.connection);
+  await client.push(inputs.vmid, inputs.configJson, "/etc/phoenix-lxc/phoenix_lxc_configs.json", { perms: "0600" });
+  const shell = /^#!.*\bbash\b/.test(inputs.script) ? "bash" : "sh";
+  const script = shell === "bash" ? `exec bash -c "$PHX_APP_SCRIPT" "$0" "$@"` : inputs.script;
+  const result = await runScriptInContainer(client, inputs.vmid, {
+    name: `app-${inputs.name}`,
+    script,
+    env: { PHX_CTID: String(inputs.vmid), PHX_CONFIG_FILE: "/etc/phoenix-lxc/phoenix_lxc_configs.json", ...(shell === "bash" ? { PHX_APP_SCRIPT: inputs.script } : {}) },
+    args: [String(inputs.vmid)],
+    timeoutMs: inputs.timeoutMs ?? 1_800_000,
+    onLine: (line) => stepLog(inputs, `${inputs.name}: ${line}`),
+  });
+  if (result.exitCode !== 0) throw stepFailure(inputs, `application script '${inputs.name}'`, result.exitCode, result.output, "fix the script (it runs again on the next up because it failed)");
+  stepLog(inputs, `application script ${inputs.name} finished`);
+  return { ...inputs, generation: generation + 1 };
+}
+
+export async function create(inputs: AppScriptInputs) {
+  return { id: `${inputs.vmid}/app`, outs: await apply(inputs, 0) };
+}
+export async function update(_id: string, olds: AppScriptOutputs, news: AppScriptInputs) {
+  return { outs: await apply(news, olds.generation ?? 0) };
+}
+export async function read(id: string, props: AppScriptOutputs) {
+  return { id, props };
+}
+export async function remove() {}
+export { remove as delete };

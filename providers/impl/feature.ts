@@ -1,0 +1,92 @@
+/**
+ * A feature of one container: guard, then install and verify only when the guard fails. `read` runs the
+ * guard, so a feature removed by hand shows as drift on refresh and the next up reinstalls it.
+ */
+import { runScriptInContainer } from "../../host/container-exec";
+import { PctError } from "../../core/errors";
+import { clientFor } from "./runtime";
+import { StepTarget, stepFailure, stepLog } from "./step-common";
+
+/** Inputs of a feature resource. */
+export interface FeatureInputs extends StepTarget {
+  /** Feature name (built-in or custom). */
+  feature: string;
+  /** Script texts. */
+  scripts: { guard: string; install: string; verify: string };
+  /** `PHX_*` variables for the scripts. */
+  env: Record<string, string>;
+  /** Hash of scripts and env: the feature re-runs when it changes. */
+  contentHash: string;
+  /** The container's generation: a changed container gets its guard checked again. */
+  trigger: number;
+  /** Install time limit in ms. @default 1800000 */
+  installTimeoutMs?: number;
+}
+
+/** Outputs: the inputs plus what the guard says. */
+export interface FeatureOutputs extends FeatureInputs {
+  /** The guard's verdict at the last create/update/read. */
+  installed: boolean;
+  /** What the guard printed when it failed (what is missing). */
+  guardOutput: string;
+  /** `guard-passed` (nothing ran) or `installed`. */
+  lastAction: "guard-passed" | "installed";
+  /** Increases when an install ran; the final snapshot keys on it. */
+  generation: number;
+}
+
+/** Changes when the scripts or inputs changed, the container changed, or the guard failed on refresh. */
+export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInputs) {
+  const changes = olds.contentHash !== news.contentHash || olds.installed === false || olds.trigger !== news.trigger || olds.vmid !== news.vmid;
+  if (olds.installed === false) stepLog(news, `feature ${news.feature} is not installed (${olds.guardOutput.trim() || "guard failed"}); the next up installs it`);
+  return { changes };
+}
+
+/** Guard → install → verify. */
+async function apply(inputs: FeatureInputs, generation: number): Promise<FeatureOutputs> {
+  const client = clientFor(inputs.node, inputs.connection);
+  const run = (script: "guard" | "install" | "verify", timeoutMs?: number) =>
+    runScriptInContainer(client, inputs.vmid, {
+      name: `${inputs.feature}-${script}`,
+      script: inputs.scripts[script],
+      env: inputs.env,
+      timeoutMs,
+      onLine: script === "install" ? (line) => stepLog(inputs, `${inputs.feature}: ${line}`) : undefined,
+    });
+  const guard = await run("guard", 60_000);
+  if (guard.exitCode === 0) return { ...inputs, installed: true, guardOutput: "", lastAction: "guard-passed", generation };
+  stepLog(inputs, `installing ${inputs.feature} (${guard.output.trim().split("\n")[0] || "guard failed"})`);
+  const install = await run("install", inputs.installTimeoutMs ?? 1_800_000);
+  if (install.exitCode !== 0) throw stepFailure(inputs, `installing feature '${inputs.feature}'`, install.exitCode, install.output, `fix the cause above and run the up again; the install script is idempotent`);
+  const verify = await run("verify", 300_000);
+  if (verify.exitCode !== 0) throw stepFailure(inputs, `verifying feature '${inputs.feature}' after install`, verify.exitCode, verify.output, `the install finished but the feature does not work; check the output above`);
+  stepLog(inputs, `${inputs.feature} installed and verified`);
+  return { ...inputs, installed: true, guardOutput: "", lastAction: "installed", generation: generation + 1 };
+}
+
+export async function create(inputs: FeatureInputs) {
+  return { id: `${inputs.vmid}/${inputs.feature}`, outs: await apply(inputs, 0) };
+}
+
+export async function update(_id: string, olds: FeatureOutputs, news: FeatureInputs) {
+  return { outs: await apply(news, olds.generation ?? 0) };
+}
+
+/** Runs the guard: the feature's real installed state. */
+export async function read(id: string, props: FeatureOutputs) {
+  const client = clientFor(props.node, props.connection);
+  try {
+    const guard = await runScriptInContainer(client, props.vmid, { name: `${props.feature}-guard`, script: props.scripts.guard, env: props.env, timeoutMs: 60_000 });
+    return { id, props: { ...props, installed: guard.exitCode === 0, guardOutput: guard.exitCode === 0 ? "" : guard.output.slice(0, 2000) } };
+  } catch (error) {
+    // The container is gone (or stopped): the feature is gone with it.
+    if (error instanceof PctError && (error.code === "pct-not-found" || error.code === "pct-not-running")) return {};
+    throw error;
+  }
+}
+
+/** Removing a feature from the config does not uninstall it; the log says so. */
+export async function remove(_id: string, props: FeatureOutputs) {
+  stepLog(props, `feature ${props.feature} removed from the stack; it stays installed in the container (uninstall by hand if needed)`);
+}
+export { remove as delete };

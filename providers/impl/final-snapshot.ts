@@ -1,0 +1,68 @@
+/**
+ * The final snapshot after a converge, and the template snapshot that clones are made from.
+ * A final snapshot is taken only when something in the container changed in this up (the trigger, built from
+ * the generations of the container and its steps, changed): an up with no changes takes none.
+ */
+import { buildSnapshotDescription, buildSnapshotName } from "../../core/retention/snapshot-name";
+import { clientFor, sequencer } from "./runtime";
+import { StepTarget, stepLog } from "./step-common";
+
+/** Inputs of a final-snapshot resource. */
+export interface FinalSnapshotInputs extends StepTarget {
+  /** Name prefix of owned snapshots. @default "phx" */
+  prefix: string;
+  /** Changes whenever something upstream changed in an up. */
+  trigger: string;
+  /** Take a final snapshot after each converge (`final_snapshot`). */
+  takeFinal: boolean;
+  /** `template_snapshot_name`: created when missing, never deleted by retention (not owned). */
+  templateSnapshotName?: string;
+}
+
+/** Outputs. */
+export interface FinalSnapshotOutputs extends FinalSnapshotInputs {
+  /** The last final snapshot taken (empty before the first). */
+  lastSnapshot: string;
+  /** Whether the template snapshot exists (as of the last up or refresh). */
+  templateSnapshotPresent: boolean;
+}
+
+export async function diff(_id: string, olds: FinalSnapshotOutputs, news: FinalSnapshotInputs) {
+  const templateMissing = news.templateSnapshotName !== undefined && (!olds.templateSnapshotPresent || olds.templateSnapshotName !== news.templateSnapshotName);
+  return { changes: olds.trigger !== news.trigger || templateMissing || olds.takeFinal !== news.takeFinal };
+}
+
+async function apply(inputs: FinalSnapshotInputs, previous?: FinalSnapshotOutputs): Promise<FinalSnapshotOutputs> {
+  const client = clientFor(inputs.node, inputs.connection);
+  const existing = (await client.listSnapshots(inputs.vmid)).snapshots.map((s) => s.name);
+  if (inputs.templateSnapshotName && !existing.includes(inputs.templateSnapshotName)) {
+    const name = inputs.templateSnapshotName;
+    await sequencer().mutate(inputs.node, [inputs.vmid], `template snapshot of CT ${inputs.vmid}`, () => client.snapshot(inputs.vmid, name, "phoenix-lxc template snapshot (clone source)"));
+    stepLog(inputs, `template snapshot '${name}' taken`);
+  }
+  let lastSnapshot = previous?.lastSnapshot ?? "";
+  if (inputs.takeFinal && inputs.trigger !== previous?.trigger) {
+    const name = buildSnapshotName(inputs.prefix, new Date(), existing);
+    await sequencer().mutate(inputs.node, [inputs.vmid], `snapshot CT ${inputs.vmid}`, () => client.snapshot(inputs.vmid, name, buildSnapshotDescription()));
+    stepLog(inputs, `final snapshot '${name}' taken`);
+    lastSnapshot = name;
+  }
+  return { ...inputs, lastSnapshot, templateSnapshotPresent: inputs.templateSnapshotName !== undefined };
+}
+
+export async function create(inputs: FinalSnapshotInputs) {
+  return { id: `${inputs.vmid}/final-snapshot`, outs: await apply(inputs) };
+}
+export async function update(_id: string, olds: FinalSnapshotOutputs, news: FinalSnapshotInputs) {
+  return { outs: await apply(news, olds) };
+}
+
+/** Checks the template snapshot still exists (clones need it). */
+export async function read(id: string, props: FinalSnapshotOutputs) {
+  const names = (await clientFor(props.node, props.connection).listSnapshots(props.vmid)).snapshots.map((s) => s.name);
+  return { id, props: { ...props, templateSnapshotPresent: props.templateSnapshotName !== undefined && names.includes(props.templateSnapshotName) } };
+}
+
+/** Snapshots go with their container; removing this step deletes nothing. */
+export async function remove() {}
+export { remove as delete };

@@ -1,0 +1,81 @@
+/**
+ * Health checks after the application: `health_check` (one command, retried) and `health_checks` (named
+ * scripts with arguments). They run whenever something upstream changed in this up; a failure fails the up
+ * with the check's name, its attempts and its output. Results are outputs of the resource.
+ */
+import { runScriptInContainer, tailLines } from "../../host/container-exec";
+import { clientFor } from "./runtime";
+import { StepTarget, stepFailure, stepLog } from "./step-common";
+
+/** One check. */
+export interface CheckInputs {
+  /** Name shown in results and errors. */
+  name: string;
+  /** Shell command or script text (run by `sh -c`). */
+  script: string;
+  /** Arguments ($1 …). */
+  args: string[];
+  /** Attempts in all. */
+  retries: number;
+  /** Wait between attempts, ms. */
+  intervalMs: number;
+}
+
+/** Inputs of a health-check resource. */
+export interface HealthCheckInputs extends StepTarget {
+  /** The checks, run in order. */
+  checks: CheckInputs[];
+  /** Changes whenever anything upstream changed in an up: the checks run again. */
+  trigger: string;
+}
+
+/** One result. */
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  attempts: number;
+  output: string;
+}
+
+/** Outputs. */
+export interface HealthCheckOutputs extends HealthCheckInputs {
+  results: CheckResult[];
+}
+
+export async function diff(_id: string, olds: HealthCheckOutputs, news: HealthCheckInputs) {
+  return { changes: olds.trigger !== news.trigger || JSON.stringify(olds.checks) !== JSON.stringify(news.checks) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function apply(inputs: HealthCheckInputs): Promise<HealthCheckOutputs> {
+  const client = clientFor(inputs.node, inputs.connection);
+  const results: CheckResult[] = [];
+  for (const check of inputs.checks) {
+    let last = { exitCode: null as number | null, output: "" };
+    let attempt = 0;
+    while (attempt < check.retries) {
+      attempt++;
+      last = await runScriptInContainer(client, inputs.vmid, { name: `health-${check.name}`, script: check.script, args: check.args, timeoutMs: 120_000 });
+      if (last.exitCode === 0) break;
+      if (attempt < check.retries) await sleep(check.intervalMs);
+    }
+    const ok = last.exitCode === 0;
+    results.push({ name: check.name, ok, attempts: attempt, output: tailLines(last.output, 10) });
+    if (!ok) throw stepFailure(inputs, `health check '${check.name}' (${attempt} attempt${attempt === 1 ? "" : "s"})`, last.exitCode, last.output, "the service is not healthy; check the application's logs in the container");
+    stepLog(inputs, `health check ${check.name} passed (attempt ${attempt}/${check.retries})`);
+  }
+  return { ...inputs, results };
+}
+
+export async function create(inputs: HealthCheckInputs) {
+  return { id: `${inputs.vmid}/health`, outs: await apply(inputs) };
+}
+export async function update(_id: string, _olds: HealthCheckOutputs, news: HealthCheckInputs) {
+  return { outs: await apply(news) };
+}
+export async function read(id: string, props: HealthCheckOutputs) {
+  return { id, props };
+}
+export async function remove() {}
+export { remove as delete };
