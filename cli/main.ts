@@ -17,6 +17,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "check a phoenix_lxc_configs.json without touching any host",
     run: (args, io) => require("./commands/validate").runValidate(args, io),
   },
+  retention: {
+    summary: "show what a snapshot_retention policy keeps and deletes (retention plan)",
+    run: (args, io) => require("./commands/retention").runRetention(args, io),
+  },
   sim: {
     summary: "start or stop simulated Proxmox VE nodes behind real sshd (sim start|stop)",
     run: (args, io) => require("./commands/sim").runSim(args, io),

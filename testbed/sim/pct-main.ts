@@ -14,6 +14,7 @@ import { POWER_COMMANDS } from "./pct-power";
 import { SNAPSHOT_COMMANDS } from "./pct-snapshot";
 import { MISC_COMMANDS } from "./pct-misc";
 import { PctCommand } from "./pct-command";
+import { TASK_TYPES, registerTask } from "./tasks";
 
 const COMMANDS: PctCommand[] = [...READ_COMMANDS, ...SET_COMMANDS, ...CREATE_COMMANDS, ...POWER_COMMANDS, ...SNAPSHOT_COMMANDS, ...MISC_COMMANDS];
 const HELP: CmdDef = { name: "help", positionals: [], extraArgs: true, options: { verbose: "bool" } };
@@ -47,6 +48,7 @@ function main(): void {
   try {
     const parsed = parseArgs(cmd.def, args.slice(1));
     const vmid = /^[1-9]\d{2,8}$/.test(parsed.pos[0] ?? "") ? Number(parsed.pos[0]) : undefined;
+    if (TASK_TYPES[cmd.def.name]) registerTask(env, TASK_TYPES[cmd.def.name]!, vmid);
     ctx.fault = takeFault(env, cmd.def.name, vmid);
     applyFaultAtStart(ctx, vmid, cmd.midpoint);
     finish(ctx, cmd.run(ctx, parsed));

@@ -8,17 +8,24 @@ import { SimEnv, err, listNodes, out, readSimEnv } from "./sim-env";
 import { Ctx, failDirect, finish } from "./sim-context";
 import { ApiValue, configObject, pendingArray, snapshotList, vmList, vmStatus } from "./api-data";
 import { loadConf } from "./ct-store";
+import { activeTasks } from "./tasks";
 import { formatJson, formatJsonPretty } from "./json-format";
 
 const GET: CmdDef = {
   name: "get", positionals: ["api_path"],
-  options: { "output-format": "string", current: "bool", snapshot: "string", noproxy: "bool", "human-readable": "bool", noborder: "bool", noheader: "bool", quiet: "bool" },
+  options: { "output-format": "string", current: "bool", snapshot: "string", noproxy: "bool", "human-readable": "bool", noborder: "bool", noheader: "bool", quiet: "bool", source: "string", vmid: "string", limit: "string" },
 };
 
 function route(env: SimEnv, apiPath: string, opts: Record<string, string>): ApiValue {
   const parts = apiPath.split("/").filter((p) => p !== "");
   if (parts.length === 1 && parts[0] === "nodes") {
     return listNodes(env).map((n) => ({ id: `node/${n}`, level: "", node: n, status: "online", type: "node" }));
+  }
+  if (parts[0] === "nodes" && parts.length === 3 && parts[2] === "tasks") {
+    // Only running tasks are simulated (`--source active`); the archive of finished tasks is not.
+    const node = parts[1] === "localhost" ? env.node : parts[1];
+    if ((opts.source ?? "archive") === "archive") throw new Die("simulator: only 'pvesh get /nodes/<node>/tasks --source active' is simulated");
+    return activeTasks({ root: env.root, node }, opts.vmid ? Number(opts.vmid) : undefined);
   }
   if (parts[0] === "nodes" && parts.length >= 3 && parts[2] === "lxc") {
     const node = parts[1] === "localhost" ? env.node : parts[1];

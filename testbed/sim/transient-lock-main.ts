@@ -5,10 +5,13 @@
 import { withConfigLock } from "./flock";
 import { loadConf, saveConf } from "./ct-store";
 import { readSimEnv, sleepMs } from "./sim-env";
+import { registerTask } from "./tasks";
 
 const [vmidArg, lock, msArg] = process.argv.slice(2);
 const env = readSimEnv();
 const vmid = Number(vmidArg);
+// The lock stands for a task that holds it (a backup, say): it is active while this process sleeps.
+registerTask(env, lock === "backup" ? "vzdump" : "vzsnapshot", vmid);
 sleepMs(Number(msArg));
 try {
   withConfigLock(env, vmid, () => {

@@ -1,0 +1,48 @@
+/**
+ * Running worker tasks, as PVE records them (pve-common RESTEnvironment `fork_worker`, pve-manager
+ * API2/Tasks.pm): each worker command registers a task with its UPID while it runs. `pvesh get
+ * /nodes/<node>/tasks --source active` lists them; a task whose process died (SIGKILL, dropped session) is no
+ * longer active — exactly what tells a transient config lock from a stuck one.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SimEnv } from "./sim-env";
+
+/** Worker command → PVE task type. */
+export const TASK_TYPES: Readonly<Record<string, string>> = {
+  create: "vzcreate", clone: "vzclone", start: "vzstart", stop: "vzstop", shutdown: "vzshutdown", reboot: "vzreboot",
+  destroy: "vzdestroy", snapshot: "vzsnapshot", delsnapshot: "vzdelsnapshot", rollback: "vzrollback", resize: "resize", push: "push_file",
+};
+
+const tasksDir = (env: SimEnv) => path.join(env.root, "nodes", env.node, "state", "tasks");
+const hex = (n: number, width = 8) => n.toString(16).toUpperCase().padStart(width, "0");
+
+/** Registers a running task of this process; the record is removed when the process exits normally. */
+export function registerTask(env: SimEnv, type: string, vmid: number | undefined, pid = process.pid): void {
+  const starttime = Math.floor(Date.now() / 1000);
+  const upid = `UPID:${env.node}:${hex(pid)}:${hex(0)}:${hex(starttime)}:${type}:${vmid ?? ""}:root@pam:`;
+  const dir = tasksDir(env);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${pid}.json`);
+  fs.writeFileSync(file, JSON.stringify({ upid, node: env.node, pid, pstart: 0, starttime, type, id: vmid === undefined ? "" : String(vmid), user: "root@pam" }));
+  process.on("exit", () => fs.rmSync(file, { force: true }));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The node's running tasks, optionally for one VMID. */
+export function activeTasks(env: SimEnv, vmid?: number): Record<string, string | number>[] {
+  const dir = tasksDir(env);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir)
+    .map((f) => { try { return JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Record<string, string | number>; } catch { return undefined; } })
+    .filter((t): t is Record<string, string | number> => t !== undefined && isAlive(Number(t.pid)) && (vmid === undefined || t.id === String(vmid)))
+    .sort((a, b) => Number(b.starttime) - Number(a.starttime));
+}
