@@ -103,6 +103,7 @@ export function buildContainerSpec(config: PhoenixConfig, ctid: number, options:
       mac: c.mac_address?.toUpperCase(),
     },
     unprivileged: c.unprivileged,
+    ostype: c.ostype,
     features: [...c.features],
     gpus: parseGpuAssignment(c.gpu_assignment).gpus,
     portainerRole: c.portainer_role,

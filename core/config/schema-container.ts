@@ -55,6 +55,10 @@ export function buildContainerSchema() {
         .regex(P.UNICAST_MAC_PATTERN, "expected a unicast MAC address XX:XX:XX:XX:XX:XX (second hex digit even)")
         .optional()
         .describe('MAC of net0, e.g. "BC:24:11:99:00:20". Default: PVE generates one. Unique per node.'),
+      ostype: z
+        .enum(["debian", "devuan", "ubuntu", "centos", "fedora", "opensuse", "archlinux", "alpine", "gentoo", "nixos", "unmanaged"])
+        .optional()
+        .describe("PVE OS type (pct --ostype). @default detected from the template; needed (\"unmanaged\") for templates PVE cannot detect, such as busybox. Changing this replaces the container."),
       unprivileged: z.boolean().default(true).describe("Run unprivileged (pct --unprivileged). @default true. Changing this replaces the container."),
       features: z
         .array(z.string().regex(P.FEATURE_NAME_PATTERN, "expected a feature name (lower-case letters, digits, '_' or '-')"))

@@ -69,6 +69,8 @@ export interface ContainerSpec {
     mac?: string;
   };
   unprivileged: boolean;
+  /** PVE OS type; undefined lets PVE detect it from the template. */
+  ostype?: string;
   /** Feature names in install order (built-in or custom). */
   features: string[];
   /** GPU indices, sorted, no duplicates; empty for none. */

@@ -25,6 +25,7 @@ export const CONTAINER_CHANGE_POLICY = {
   source: "replace",
   storage: "replace",
   unprivileged: "replace",
+  ostype: "replace",
   rootfsGiB: "live",
   hostname: "live",
   memoryMiB: "live",

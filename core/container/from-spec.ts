@@ -37,6 +37,7 @@ export function buildContainerInputs(spec: ContainerSpec, ctx: InputsContext): C
     storage: spec.storagePool,
     rootfsGiB: spec.rootfsSizeGiB,
     unprivileged: spec.unprivileged,
+    ...(spec.ostype ? { ostype: spec.ostype } : {}),
     hostname: spec.hostname,
     memoryMiB: spec.memoryMiB,
     swapMiB: spec.swapMiB ?? 512,

@@ -86,6 +86,8 @@ export interface ContainerInputs {
   storage: string;
   /** Root filesystem size in GiB: grown in place, never shrunk. */
   rootfsGiB: number;
+  /** PVE OS type given at creation; undefined lets PVE detect it. Changing it replaces the container. */
+  ostype?: string;
   /** Unprivileged container. Changing it replaces the container (PVE refuses to modify it). */
   unprivileged: boolean;
   /** Host name. */

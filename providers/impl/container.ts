@@ -133,6 +133,7 @@ async function createFromSource(inputs: ContainerInputs): Promise<void> {
         storage: inputs.storage,
         rootfs: `${inputs.storage}:${inputs.rootfsGiB}`,
         unprivileged: inputs.unprivileged,
+        ostype: inputs.ostype,
         description: marker,
       }),
     );

@@ -74,14 +74,19 @@ describe("simulated pct: config locks and flock contention", () => {
   });
 
   it("snapshot holds lock: snapshot with snapstate prepare while the task runs", async () => {
-    fs.writeFileSync(path.join(sim.nodeDir(), "latency.json"), JSON.stringify({ snapshot: 1500 }));
+    fs.writeFileSync(path.join(sim.nodeDir(), "latency.json"), JSON.stringify({ snapshot: 4000 }));
     try {
       const child = spawn(path.resolve(__dirname, "../../../testbed/bin/pct"), ["snapshot", "110", "s1"], {
         env: { ...process.env, PHOENIX_SIM_ROOT: sim.root }, stdio: "ignore",
       });
-      const done = new Promise((r) => child.on("exit", r));
-      await sleep(700);
-      const during = sim.confText(110);
+      let exited = false;
+      const done = new Promise((r) => child.on("exit", () => { exited = true; r(undefined); }));
+      // Wait for the task to be under way (not a fixed sleep: process start-up time varies with load).
+      let during = sim.confText(110);
+      while (!exited && !/^lock: snapshot$/m.test(during)) {
+        await sleep(50);
+        during = sim.confText(110);
+      }
       const r = sim.run("pct", ["set", "110", "--memory", "900"]);
       await done;
       assert.match(during, /^lock: snapshot$/m);

@@ -1,0 +1,44 @@
+/**
+ * Helpers for tests that drive providers against simulated nodes: read a node's command log, count the
+ * mutating pct calls since a mark, run a command on the node as an operator would (out of band), inject faults.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SshPool } from "../../host/ssh-pool";
+import { NodeTarget } from "../../host/transport";
+
+/** pct sub-commands that change a container (the idempotency tests count these). */
+export const MUTATING_PCT = new Set(["create", "clone", "set", "start", "stop", "shutdown", "reboot", "destroy", "snapshot", "delsnapshot", "rollback", "push", "resize", "unlock"]);
+
+/** One line of the simulator's command log. */
+export interface LoggedCommand {
+  ts: number;
+  node: string;
+  argv: string[];
+  exit: number | null;
+  ms: number;
+}
+
+/** Reads a node's command log. */
+export function readCommandLog(root: string, node: string): LoggedCommand[] {
+  const file = path.join(root, "nodes", node, "command.log");
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as LoggedCommand);
+}
+
+/** The mutating pct calls logged after `since` entries (use `readCommandLog(...).length` as the mark). */
+export function mutatingSince(root: string, node: string, since: number): LoggedCommand[] {
+  return readCommandLog(root, node).slice(since).filter((c) => c.argv[0] === "pct" && MUTATING_PCT.has(c.argv[1] ?? ""));
+}
+
+/** Writes the node's fault rules (see testbed/sim/README.md). */
+export function setFaults(root: string, node: string, rules: object[]): void {
+  fs.writeFileSync(path.join(root, "nodes", node, "faults.json"), JSON.stringify(rules));
+}
+
+/** Runs a command on the node over SSH as an operator would, failing the test when it fails. */
+export async function onNode(pool: SshPool, node: NodeTarget, argv: string[]): Promise<string> {
+  const r = await pool.exec(node, argv);
+  if (r.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${r.exitCode}): ${r.stderr}`);
+  return r.stdout;
+}
