@@ -1,14 +1,38 @@
 /**
- * One container's converge workflow as a component: container (create or clone, core configuration,
- * AppArmor, start) → features in order → application script → health checks → template snapshot →
- * final snapshot → retention. Each step is a child resource named `${name}-<step>`, parented to this
- * component, depending on the step before it.
+ * One container's converge workflow as a component, each step a child resource named `${name}-<step>`,
+ * parented to this component and depending on the step before it:
+ *
+ *   container (create or clone or adopt → core configuration → AppArmor → start)
+ *   → feature-<name> … (in the order the config lists them) → app → health → snapshot → retention
+ *
+ * Create, core configuration, AppArmor and start are one resource on purpose: PVE applies them in one locked
+ * config transaction, and a restart-class change must be applied together with its restart (see ARCHITECTURE.md).
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerSpec } from "../core/config/types";
+import type { ContainerSpec, PhoenixConfig } from "../core/config/types";
 import { buildContainerInputs } from "../core/container/from-spec";
 import { NodeConnection } from "../core/container/inputs";
+import { buildFeatureEnv, CatalogFeature, collectInheritedFeatures, hashFeatureInputs } from "../core/features/feature-env";
+import { DEFAULT_SNAPSHOT_PREFIX } from "../core/retention/snapshot-name";
+import { readConfigScript, readFeatureScripts } from "../host/feature-files";
 import { Container } from "../providers/container";
+import { FinalSnapshot, SnapshotRetention } from "../providers/snapshots";
+import { AppScript, Feature, HealthCheck } from "../providers/steps";
+
+/** What every container of a fleet shares: the whole config, where it lives, the feature catalog. */
+export interface FleetContext {
+  /** The validated configuration (root keys feed feature variables). */
+  config: PhoenixConfig;
+  /** Every container's spec (clone ancestors' features, clone sources). */
+  specs: ReadonlyMap<number, ContainerSpec>;
+  /** Directory of the config file: application and health-check scripts are relative to it. */
+  baseDir: string;
+  /** The config file's text, pushed for application scripts. */
+  configText: string;
+  /** The built-in feature catalog. */
+  catalog: Record<string, CatalogFeature>;
+}
 
 /** Arguments of {@link LxcContainer}. */
 export interface LxcContainerArgs {
@@ -22,13 +46,21 @@ export interface LxcContainerArgs {
   owner: string;
   /** Text of the custom AppArmor profile (read by the program from the repo's apparmor/ folder). */
   apparmorProfileText?: string;
+  /** The fleet the container belongs to. */
+  fleet: FleetContext;
 }
 
 /** A container and every step of its workflow. */
 export class LxcContainer extends pulumi.ComponentResource {
-  /** The container resource itself (create/clone, configuration, AppArmor, start). */
+  /** The container resource itself. */
   readonly container: Container;
-  /** The last resource of the workflow: what dependants (clones, dependencies) wait for. */
+  /** Feature resources in install order. */
+  readonly features: Feature[] = [];
+  /** The final-snapshot step. */
+  readonly snapshot: FinalSnapshot;
+  /** The retention step. */
+  readonly retention: SnapshotRetention;
+  /** The last resource of the workflow: what clones and dependants wait for. */
   readonly ready: pulumi.Resource;
   /** Container ID. */
   readonly ctid: number;
@@ -36,24 +68,112 @@ export class LxcContainer extends pulumi.ComponentResource {
   readonly node: string;
   /** `running` or `stopped` as last observed. */
   readonly status: pulumi.Output<string>;
+  /** The last final snapshot. */
+  readonly lastSnapshot: pulumi.Output<string>;
 
   constructor(name: string, args: LxcContainerArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("phoenix:lxc:Container", name, {}, opts);
-    this.ctid = args.spec.ctid;
+    const { spec } = args;
+    this.ctid = spec.ctid;
     this.node = args.node;
+    const target = { vmid: spec.ctid, node: args.node, connection: args.connection };
+
     this.container = this.createContainer(name, args);
-    this.ready = this.container;
+    const generations: pulumi.Output<number>[] = [this.container.generation];
+    let previous: pulumi.Resource = this.container;
+
+    for (const feature of spec.features) {
+      const f = this.createFeature(name, feature, args, target, previous);
+      this.features.push(f);
+      generations.push(f.generation);
+      previous = f;
+    }
+    if (spec.applicationScript) {
+      const app = this.createAppScript(name, args, target, previous);
+      generations.push(app.generation);
+      previous = app;
+    }
+    // Everything that changed in this up, in one value: the health checks run and a final snapshot is taken when it changes.
+    const trigger = pulumi.all(generations).apply((g) => g.join("."));
+    const checks = this.buildChecks(args);
+    if (checks.length) previous = new HealthCheck(`${name}-health`, { ...target, checks, trigger }, { parent: this, dependsOn: [previous] });
+
+    this.snapshot = new FinalSnapshot(`${name}-snapshot`, {
+      ...target,
+      prefix: DEFAULT_SNAPSHOT_PREFIX,
+      trigger,
+      takeFinal: spec.finalSnapshot,
+      templateSnapshotName: spec.templateSnapshotName,
+    }, { parent: this, dependsOn: [previous] });
+    this.retention = new SnapshotRetention(`${name}-retention`, {
+      ...target,
+      prefix: DEFAULT_SNAPSHOT_PREFIX,
+      policy: spec.retention,
+      pins: spec.snapshotPins,
+      cloneSources: this.cloneSources(args),
+      trigger: this.snapshot.lastSnapshot,
+    }, { parent: this, dependsOn: [this.snapshot] });
+
+    this.ready = this.retention;
     this.status = this.container.status;
-    this.registerOutputs({ ctid: this.ctid, node: this.node, status: this.status });
+    this.lastSnapshot = this.snapshot.lastSnapshot;
+    this.registerOutputs({ ctid: this.ctid, node: this.node, status: this.status, lastSnapshot: this.lastSnapshot });
   }
 
   private createContainer(name: string, args: LxcContainerArgs): Container {
-    const inputs = buildContainerInputs(args.spec, {
-      node: args.node,
-      connection: args.connection,
-      owner: args.owner,
-      apparmorProfileText: args.apparmorProfileText,
-    });
+    const inputs = buildContainerInputs(args.spec, { node: args.node, connection: args.connection, owner: args.owner, apparmorProfileText: args.apparmorProfileText });
     return new Container(`${name}-container`, inputs, { parent: this });
+  }
+
+  private createFeature(name: string, feature: string, args: LxcContainerArgs, target: { vmid: number; node: string; connection: NodeConnection }, after: pulumi.Resource): Feature {
+    const { fleet, spec } = args;
+    const custom = fleet.config.custom_features as Record<string, { guard: string; install: string; verify: string }> | undefined;
+    const scripts = readFeatureScripts(feature, fleet.catalog, custom, fleet.baseDir);
+    const entry = fleet.catalog[feature];
+    const env = entry ? buildFeatureEnv(feature, entry, { config: fleet.config, spec, inheritedFeatures: collectInheritedFeatures(fleet.specs, spec.ctid) }) : {};
+    return new Feature(`${name}-feature-${feature}`, {
+      ...target,
+      feature,
+      scripts,
+      env,
+      contentHash: hashFeatureInputs({ ...scripts }, env),
+      trigger: this.container.generation,
+    }, { parent: this, dependsOn: [after] });
+  }
+
+  private createAppScript(name: string, args: LxcContainerArgs, target: { vmid: number; node: string; connection: NodeConnection }, after: pulumi.Resource): AppScript {
+    const file = args.spec.applicationScript!;
+    const script = readConfigScript(path.resolve(args.fleet.baseDir, file), `lxc_configs.${args.spec.ctid}.application_script`);
+    return new AppScript(`${name}-app`, {
+      ...target,
+      name: path.basename(file),
+      script,
+      configJson: args.fleet.configText,
+      contentHash: hashFeatureInputs({ script }, { config: args.fleet.configText }),
+    }, { parent: this, dependsOn: [after] });
+  }
+
+  private buildChecks(args: LxcContainerArgs) {
+    const { spec } = args;
+    const checks = spec.healthChecks.map((c) => ({
+      name: c.name,
+      script: readConfigScript(path.resolve(args.fleet.baseDir, c.script), `lxc_configs.${spec.ctid}.health_checks.${c.name}`),
+      args: c.args,
+      retries: 1,
+      intervalMs: 0,
+    }));
+    if (spec.healthCheck) {
+      checks.unshift({ name: "health_check", script: spec.healthCheck.command, args: [], retries: spec.healthCheck.retries, intervalMs: spec.healthCheck.intervalSec * 1000 });
+    }
+    return checks;
+  }
+
+  /** This container's snapshots that a clone in the config is made from: retention must keep them. */
+  private cloneSources(args: LxcContainerArgs): string[] {
+    const names = new Set<string>();
+    for (const s of args.fleet.specs.values()) {
+      if (s.source.kind === "clone" && s.source.fromCtid === args.spec.ctid) names.add(s.source.snapshot);
+    }
+    return [...names].sort();
   }
 }

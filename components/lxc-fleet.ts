@@ -10,7 +10,8 @@ import type { LoadedConfig } from "../core/config/load-config";
 import type { ContainerSpec } from "../core/config/types";
 import { NodeConnection } from "../core/container/inputs";
 import { PhoenixError } from "../core/errors";
-import { LxcContainer } from "./lxc-container";
+import { FleetContext, LxcContainer } from "./lxc-container";
+import { readCatalog } from "../host/feature-files";
 
 /** Arguments of {@link LxcFleet}. */
 export interface LxcFleetArgs {
@@ -26,6 +27,10 @@ export interface LxcFleetArgs {
   apparmorDir?: string;
   /** Only these containers and what they depend on. @default every container */
   targets?: number[];
+  /** Directory of the config file (application and health-check scripts, custom features are relative to it). */
+  baseDir: string;
+  /** The config file's text (pushed for application scripts). */
+  configText: string;
 }
 
 /** The fleet. */
@@ -37,6 +42,7 @@ export class LxcFleet extends pulumi.ComponentResource {
     super("phoenix:lxc:Fleet", name, {}, opts);
     const graph = buildDependencyGraphFromConfig(args.config.config);
     const order = planCreateOrder(graph, args.targets ?? [...args.config.specs.keys()].sort((a, b) => a - b));
+    const fleet: FleetContext = { config: args.config.config, specs: args.config.specs, baseDir: args.baseDir, configText: args.configText, catalog: readCatalog() };
     for (const ctid of order) {
       const spec = args.config.specs.get(ctid)!;
       const waitFor = [...(spec.source.kind === "clone" ? [spec.source.fromCtid] : []), ...spec.dependencies]
@@ -49,6 +55,7 @@ export class LxcFleet extends pulumi.ComponentResource {
         connection: args.nodes[node]!,
         owner: args.owner,
         apparmorProfileText: readProfile(spec, args.apparmorDir ?? path.resolve(__dirname, "..", "..", "apparmor")),
+        fleet,
       }, { parent: this, dependsOn: waitFor }));
     }
     this.registerOutputs({});

@@ -120,9 +120,10 @@ export class OperationSequencer {
 
 /** The command that clears a stuck lock; a stuck `snapshot-delete` also needs the half-deleted snapshot forced out. */
 export function unlockCommandFor(vmid: number, lock: string | undefined): string {
-  return lock === "snapshot-delete"
-    ? `pct unlock ${vmid}, then 'pct delsnapshot ${vmid} <snapshot in snapstate delete> --force'`
-    : `pct unlock ${vmid}`;
+  // A task that died between prepare and commit leaves its half-made snapshot behind (snapstate prepare|delete).
+  if (lock === "snapshot-delete") return `pct unlock ${vmid}, then 'pct delsnapshot ${vmid} <snapshot in snapstate delete> --force'`;
+  if (lock === "snapshot") return `pct unlock ${vmid}, then 'pct delsnapshot ${vmid} <snapshot in snapstate prepare> --force'`;
+  return `pct unlock ${vmid}`;
 }
 
 function stuckLockError(cause: PctError, vmid: number, lock: string | undefined): PctError {

@@ -11,6 +11,8 @@ import { PhoenixError } from "../../core/errors";
 import { readObservedContainer, writeNodeApparmorProfile, writeRawLines, ObservedWithFile } from "../../host/container-io";
 import { checkContainerInputs, UNKNOWN } from "./container-check";
 import { partialFailure, plainJson } from "./partial";
+import { probeLockHolder } from "../../host/lock-probe";
+import { NodeTarget } from "../../host/transport";
 import { clientFor, nodeTarget, sequencer, transport } from "./runtime";
 
 /** What the resource stores: its inputs as applied, plus what was observed on the node. */
@@ -54,11 +56,23 @@ export async function create(inputs: ContainerInputs): Promise<{ id: string; out
   const id = String(inputs.vmid);
   const t = nodeTarget(inputs.node, inputs.connection);
   const existing = await readObservedContainer(transport(), t, inputs.vmid, inputs);
-  if (existing.exists) {
+  const halfMade = existing.exists && hasOwnershipMarker(existing.description, inputs.owner) && (await isHalfCreated(t, inputs.vmid, existing));
+  if (halfMade) await discardHalfCreated(inputs);
+  if (existing.exists && !halfMade) {
     checkAdoptable(inputs, existing);
     log(`CT ${inputs.vmid} on ${inputs.node}: adopting the existing container`);
   } else {
-    await createFromSource(inputs);
+    try {
+      await createFromSource(inputs);
+    } catch (error) {
+      // A create/clone that died half-way (dropped connection, timeout) leaves `lock: create` behind. Record the
+      // CT in state: the next up then updates it, which discards and redoes it, instead of finding a stranger.
+      const after = await readObservedContainer(transport(), t, inputs.vmid, inputs).catch(() => undefined);
+      if (after?.exists && after.lock === "create" && !(error instanceof PhoenixError && error.code === "pct-already-exists")) {
+        throw partialFailure(id, outputsOf(inputs, after, [], 0), error);
+      }
+      throw error;
+    }
   }
   try {
     return { id, outs: await converge(inputs, 0) };
@@ -147,11 +161,43 @@ async function createFromSource(inputs: ContainerInputs): Promise<void> {
   }
 }
 
+/** True for the leftover of a create/clone whose task died: `lock: create` with no running task holding it. */
+async function isHalfCreated(target: NodeTarget, vmid: number, observed: ObservedContainer): Promise<boolean> {
+  return observed.exists && observed.lock === "create" && (await probeLockHolder(transport(), target, vmid)) === "stuck";
+}
+
+/**
+ * Destroys a half-created CT of ours (its rootfs may be half-extracted) and, for a clone, the `disk` lock the
+ * dead clone task left on its source when no running task holds it.
+ */
+async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
+  const client = clientFor(inputs.node, inputs.connection);
+  const vmid = inputs.vmid;
+  log(`CT ${vmid} on ${inputs.node}: an earlier create stopped half-way (lock 'create', no task running); destroying the partial container to create it again`);
+  await sequencer().mutate(inputs.node, [vmid], `discard half-created CT ${vmid}`, async () => {
+    await client.unlock(vmid);
+    await client.destroy(vmid, { purge: true });
+  });
+  if (inputs.source.kind !== "clone") return;
+  const from = inputs.source.fromVmid;
+  const source = await readObservedContainer(transport(), client.node, from);
+  if (source.lock === "disk" && (await probeLockHolder(transport(), client.node, from)) === "stuck") {
+    log(`CT ${from} on ${inputs.node}: removing the 'disk' lock the interrupted clone left on it`);
+    await sequencer().mutate(inputs.node, [from], `unlock CT ${from}`, () => client.unlock(from));
+  }
+}
+
 /** Reads, plans, applies, restarts/starts as needed, reads again. An already converged CT costs one read. */
 async function converge(inputs: ContainerInputs, generation: number): Promise<ContainerOutputs> {
   const client = clientFor(inputs.node, inputs.connection);
   const target = client.node;
-  const observed = await readObservedContainer(transport(), target, inputs.vmid, inputs);
+  let observed = await readObservedContainer(transport(), target, inputs.vmid, inputs);
+  if (await isHalfCreated(target, inputs.vmid, observed)) {
+    // State says this CT is ours; its create never finished (see create): nothing in it is worth keeping.
+    await discardHalfCreated(inputs);
+    await createFromSource(inputs);
+    observed = await readObservedContainer(transport(), target, inputs.vmid, inputs);
+  }
   if (!observed.exists) throw new PhoenixError("pct-not-found", `CT ${inputs.vmid} does not exist on node '${inputs.node}'`, { hint: "run `pulumi refresh` so the state forgets it, then `pulumi up` creates it again" });
   const plan = planApply(observed, inputs);
   if (plan.refusals.length) throw new PhoenixError("config", `CT ${inputs.vmid}: ${plan.refusals.join("; ")}`);

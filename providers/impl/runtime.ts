@@ -58,7 +58,9 @@ export function transport(): CommandTransport {
     if (!state.credentials.privateKey && process.env.PHOENIX_SSH_PRIVATE_KEY_PATH) {
       state.credentials.privateKey = fs.readFileSync(process.env.PHOENIX_SSH_PRIVATE_KEY_PATH, "utf8");
     }
-    state.transport = new SshPool({ credentials: state.credentials });
+    // PHOENIX_EXEC_TIMEOUT_MS: the time limit of commands that set none (tests use a short one for hung commands).
+    const timeout = Number(process.env.PHOENIX_EXEC_TIMEOUT_MS ?? NaN);
+    state.transport = new SshPool({ credentials: state.credentials, defaultExecTimeoutMs: Number.isInteger(timeout) && timeout > 0 ? timeout : undefined });
   }
   return state.transport;
 }

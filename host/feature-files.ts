@@ -1,0 +1,50 @@
+/**
+ * Reads what the program passes to step resources: the feature catalog and scripts (built-in under
+ * features/, custom ones relative to the config file), application scripts and health-check scripts.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { CatalogFeature } from "../core/features/feature-env";
+import { PhoenixError } from "../core/errors";
+
+/** The package's features/ folder. */
+export const BUILTIN_FEATURES_DIR = path.resolve(__dirname, "..", "..", "features");
+
+/** The built-in catalog (features/catalog.json). */
+export function readCatalog(dir = BUILTIN_FEATURES_DIR): Record<string, CatalogFeature> {
+  return (JSON.parse(fs.readFileSync(path.join(dir, "catalog.json"), "utf8")) as { features: Record<string, CatalogFeature> }).features;
+}
+
+/** A feature's three scripts. */
+export interface FeatureScripts {
+  guard: string;
+  install: string;
+  verify: string;
+}
+
+/** Reads a script the config names; the error names the container, the field and the path. */
+export function readConfigScript(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    throw new PhoenixError("config", `${what}: cannot read ${file}`, { hint: "paths are relative to the directory of phoenix_lxc_configs.json" });
+  }
+}
+
+/** The scripts of a built-in feature, or of a custom one (`custom_features` paths, relative to `baseDir`). */
+export function readFeatureScripts(
+  feature: string,
+  catalog: Record<string, CatalogFeature>,
+  custom: Record<string, { guard: string; install: string; verify: string }> | undefined,
+  baseDir: string,
+): FeatureScripts {
+  const own = custom?.[feature];
+  if (own) {
+    const read = (role: keyof FeatureScripts) => readConfigScript(path.resolve(baseDir, own[role]), `custom_features.${feature}.${role}`);
+    return { guard: read("guard"), install: read("install"), verify: read("verify") };
+  }
+  const entry = catalog[feature];
+  if (!entry) throw new PhoenixError("config", `feature '${feature}' is neither built in nor in custom_features`);
+  const read = (role: keyof FeatureScripts) => fs.readFileSync(path.join(BUILTIN_FEATURES_DIR, entry.scripts[role]), "utf8");
+  return { guard: read("guard"), install: read("install"), verify: read("verify") };
+}
