@@ -1,0 +1,2 @@
+#!/bin/sh
+/opt/tools/hello | grep -q 'tools ok'

@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+echo "configuring the GPU runtime"
+printf 'devices=/dev/nvidia*\n' > /etc/phx-gpu-runtime
