@@ -21,6 +21,46 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "show what a snapshot_retention policy keeps and deletes (retention plan)",
     run: (args, io) => require("./commands/retention").runRetention(args, io),
   },
+  preview: {
+    summary: "show what an up would change, per container, snapshot deletions included",
+    run: (args, io) => require("./commands/preview").runPreviewCommand(args, io),
+  },
+  up: {
+    summary: "converge all containers, or the named ones with what they depend on (alias: create)",
+    run: (args, io) => require("./commands/up").runUpCommand(args, io, "up"),
+  },
+  create: {
+    summary: "same as up",
+    run: (args, io) => require("./commands/up").runUpCommand(args, io, "create"),
+  },
+  destroy: {
+    summary: "destroy exactly the named containers",
+    run: (args, io) => require("./commands/destroy").runDestroyCommand(args, io),
+  },
+  status: {
+    summary: "node, live state and last snapshot of each container",
+    run: (args, io) => require("./commands/status").runStatusCommand(args, io),
+  },
+  start: {
+    summary: "start containers (pct start); the desired state is unchanged",
+    run: (args, io) => require("./commands/power").runPowerCommand("start", args, io),
+  },
+  stop: {
+    summary: "shut containers down (pct shutdown); an up leaves them stopped",
+    run: (args, io) => require("./commands/power").runPowerCommand("stop", args, io),
+  },
+  restart: {
+    summary: "reboot containers (pct reboot)",
+    run: (args, io) => require("./commands/power").runPowerCommand("restart", args, io),
+  },
+  snapshots: {
+    summary: "a container's live snapshots with their retention verdicts",
+    run: (args, io) => require("./commands/snapshots").runSnapshotsCommand(args, io),
+  },
+  test: {
+    summary: "run a container's test suites inside it",
+    run: (args, io) => require("./commands/test").runTestCommand(args, io),
+  },
   sim: {
     summary: "start or stop simulated Proxmox VE nodes behind real sshd (sim start|stop)",
     run: (args, io) => require("./commands/sim").runSim(args, io),

@@ -13,6 +13,7 @@ import { Ctx, faultPoint, runTask } from "./sim-context";
 import { applyPending, sectionVolumes } from "./pending-apply";
 import { freeVolume } from "./storage";
 import { startCt, stopCt } from "./runtime-adapter";
+import { prepareMountTargets } from "./mount-targets";
 import { systemdNestingWarning } from "./rootfs-setup";
 import { PctCommand } from "./pct-command";
 
@@ -34,6 +35,7 @@ export function startContainer(env: SimEnv, vmid: number, skiplock: boolean, war
     const nesting = systemdNestingWarning(ct.rootfs, conf.main.keys);
     if (nesting) warn(nesting);
     try {
+      prepareMountTargets(ct.rootfs, conf);
       startCt(ct);
     } catch {
       throw new Die(`startup for container '${vmid}' failed`);

@@ -7,7 +7,8 @@ import { checkOption, configOptionKinds, isOptionKey } from "./conf-schema";
 import { Die, paramError } from "./sim-errors";
 import { err, out } from "./sim-env";
 import { withConfigLock } from "./flock";
-import { checkLock, isRunning, loadConf, saveConf } from "./ct-store";
+import { checkLock, isRunning, loadConf, runtimeCt, saveConf } from "./ct-store";
+import { prepareMountTargets } from "./mount-targets";
 import { applyLatency } from "./faults";
 import { faultPoint } from "./sim-context";
 import { applyPending, pendingDeletes, setPendingDeletes } from "./pending-apply";
@@ -84,7 +85,10 @@ const set: PctCommand = {
         if (k === "description") conf.pending.description = sets[k];
         else conf.pending.keys[k] = sets[k];
       }
-      applyPending(ctx.env, vmid, conf, isRunning(ctx.env, vmid, conf), out);
+      const running = isRunning(ctx.env, vmid, conf);
+      applyPending(ctx.env, vmid, conf, running, out);
+      // A hot-plugged mount point appears inside the running container at once.
+      if (running) prepareMountTargets(runtimeCt(ctx.env, vmid, conf).rootfs, conf);
       saveConf(ctx.env, vmid, conf);
     });
     faultPoint(ctx, vmid);

@@ -1,0 +1,99 @@
+/**
+ * `phoenix preview [ctid…]`: what an up would change, per container — the engine's planned ops and the provider's
+ * own diagnostics (live/restart/replace changes, drift, the exact snapshots retention will delete).
+ */
+import { CliIo, ExitCode } from "../io";
+import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
+import { runPreview } from "../engine";
+import { COMMON_OPTIONS_HELP, ENGINE_ENV_HELP, parseCommand, parseCtids } from "../options";
+import { ProgressTracker } from "../progress";
+import { planUpTargets } from "../targets";
+
+/** The help text of `phoenix preview`. */
+export const PREVIEW_HELP = `Usage: phoenix preview [ctid…] [--refresh] [--json] [--stack NAME] [--cwd DIR] [--config FILE]
+
+Show what 'phoenix up' would change, without changing anything: per container the planned operations and
+the provider's notes (which keys change live or need a restart, drift, and the exact snapshots retention
+will delete). With CTIDs, only those containers and what they clone from or depend on.
+
+Options:
+  --refresh      read the live state first (drift made by hand shows up)
+  --json         print {changes: {create, update, replace, delete, same},
+                 containers: {<ctid>: {ops: [{step, op}], messages: [...], snapshotDeletions: [...]}}}
+${COMMON_OPTIONS_HELP}
+  -h, --help     show this help
+
+${ENGINE_ENV_HELP}
+
+Exit codes:
+  0  the preview ran
+  1  the preview failed (invalid config, a provider error)
+  2  bad arguments or an unreadable containers file
+  3  no Pulumi CLI, no nodes in stack config`;
+
+/** One container's part of the preview. */
+export interface ContainerPreview {
+  ops: { step: string; op: string }[];
+  messages: string[];
+  snapshotDeletions: string[];
+}
+
+/** The snapshots a retention diagnostic says will be deleted (`retention will delete 2 snapshot(s): a, b`). */
+export function parseSnapshotDeletions(messages: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const m of messages) {
+    const match = /retention will delete \d+ snapshot\(s\): (.+)$/.exec(m);
+    if (match) out.push(...match[1]!.split(",").map((s) => s.trim()).filter((s) => s !== ""));
+  }
+  return out;
+}
+
+/** Groups a finished preview's steps and messages by container. */
+export function buildContainerPreviews(progress: ProgressTracker): Record<string, ContainerPreview> {
+  const out: Record<string, ContainerPreview> = {};
+  const entry = (ctid: number) => (out[String(ctid)] ??= { ops: [], messages: [], snapshotDeletions: [] });
+  for (const step of progress.steps.values()) if (step.ctid !== undefined) entry(step.ctid).ops.push({ step: step.name, op: step.op });
+  for (const [ctid, messages] of progress.messages) {
+    const e = entry(ctid);
+    e.messages.push(...messages);
+    e.snapshotDeletions.push(...parseSnapshotDeletions(messages));
+  }
+  return out;
+}
+
+function formatText(changes: Record<string, number>, containers: Record<string, ContainerPreview>): string {
+  const lines: string[] = [];
+  for (const [ctid, c] of Object.entries(containers)) {
+    const changed = c.ops.filter((o) => o.op !== "same");
+    lines.push(`CT ${ctid}: ${changed.length === 0 ? "no changes" : changed.map((o) => `${o.op} ${o.step}`).join(", ")}`);
+    for (const m of c.messages) lines.push(`  ${m}`);
+  }
+  const counts = ["create", "update", "replace", "delete", "same"].map((k) => `${k} ${changes[k] ?? 0}`).join(", ");
+  lines.push(`Resources: ${counts}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs `phoenix preview`; resolves to the exit code. */
+export async function runPreviewCommand(argv: string[], io: CliIo): Promise<number> {
+  return runGuarded("preview", io, async () => {
+    const { common, values, positionals } = parseCommand(argv, { refresh: { type: "boolean" } });
+    if (common.help) {
+      io.stdout(`${PREVIEW_HELP}\n`);
+      return ExitCode.ok;
+    }
+    const ctids = parseCtids(positionals);
+    const session = await openSession(common, io);
+    checkKnownCtids(session.config, ctids);
+    const targets = ctids.length ? planUpTargets(session.ctx.stackName, session.ctx.project, session.config.config, session.config.specs, ctids).urns : undefined;
+    const progress = new ProgressTracker({ printSteps: false });
+    const result = await runPreview(session.stack, { targets, refresh: values.refresh === true, progress });
+    if (!result.ok) {
+      io.stderr(`phoenix preview: the preview failed\n${[...progress.errors.values()].flat().join("\n") || result.error}\n`);
+      return ExitCode.failed;
+    }
+    const containers = buildContainerPreviews(progress);
+    if (common.json) io.stdout(`${JSON.stringify({ changes: result.changes, containers }, null, 2)}\n`);
+    else io.stdout(formatText(result.changes, containers));
+    return ExitCode.ok;
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * The engine operations the CLI runs (preview, up, destroy), targeted by URN, with progress and the collected
+ * results. Failures of the engine are returned, not thrown, so the commands can print every failed resource.
+ */
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { ProgressTracker } from "./progress";
+
+/** Options of one engine operation. */
+export interface EngineRunOptions {
+  /** URNs to operate on (with `targetDependents: false`); everything when omitted. */
+  targets?: string[];
+  /** Refresh before the operation. @default false */
+  refresh?: boolean;
+  /** Progress sink. */
+  progress: ProgressTracker;
+}
+
+/** What an engine operation ended with. */
+export interface EngineRunResult {
+  ok: boolean;
+  /** Engine change counts by op (`create`, `update`, `same`, …). */
+  changes: Record<string, number>;
+  /** The engine's own error text when the operation failed. */
+  error?: string;
+}
+
+const targetOptions = (targets?: string[]) => (targets ? { target: targets, targetDependents: false } : {});
+
+/** The changes of a summary, with the op names `create/update/replace/delete/same` always present. */
+export function normaliseChanges(raw: Record<string, number> | undefined): Record<string, number> {
+  const out: Record<string, number> = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+  for (const [op, n] of Object.entries(raw ?? {})) {
+    const key = op === "create-replacement" || op === "delete-replaced" ? "replace" : op;
+    out[key] = (out[key] ?? 0) + (op === "delete-replaced" ? 0 : n);
+  }
+  return out;
+}
+
+async function run(progress: ProgressTracker, body: (onEvent: (e: EngineEvent) => void) => Promise<Record<string, number> | undefined>): Promise<EngineRunResult> {
+  let summary: Record<string, number> | undefined;
+  const onEvent = (e: EngineEvent) => {
+    if (e.summaryEvent) summary = e.summaryEvent.resourceChanges as Record<string, number>;
+    progress.onEvent(e);
+  };
+  try {
+    const changes = await body(onEvent);
+    return { ok: true, changes: normaliseChanges(changes ?? summary) };
+  } catch (error) {
+    return { ok: false, changes: normaliseChanges(summary), error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    progress.finish();
+  }
+}
+
+/** `pulumi preview`. */
+export function runPreview(stack: Stack, opts: EngineRunOptions): Promise<EngineRunResult> {
+  return run(opts.progress, async (onEvent) => (await stack.preview({ ...targetOptions(opts.targets), refresh: opts.refresh, onEvent })).changeSummary as Record<string, number>);
+}
+
+/** `pulumi up`. */
+export function runUp(stack: Stack, opts: EngineRunOptions): Promise<EngineRunResult> {
+  return run(opts.progress, async (onEvent) => (await stack.up({ ...targetOptions(opts.targets), refresh: opts.refresh, onEvent })).summary.resourceChanges as Record<string, number> | undefined);
+}
+
+/** `pulumi destroy` of exactly `targets`. */
+export function runDestroy(stack: Stack, opts: EngineRunOptions & { targets: string[] }): Promise<EngineRunResult> {
+  return run(opts.progress, async (onEvent) => (await stack.destroy({ target: opts.targets, targetDependents: false, onEvent })).summary.resourceChanges as Record<string, number> | undefined);
+}
+
+/** Every resource URN in the stack's state. */
+export async function readStateUrns(stack: Stack): Promise<string[]> {
+  const deployment = await stack.exportStack();
+  const resources = (deployment.deployment as { resources?: { urn: string }[] }).resources ?? [];
+  return resources.map((r) => r.urn);
+}
+
+/** The lines to print for a failed run: each failed resource with the engine's errors for it. */
+export function formatFailures(progress: ProgressTracker, engineError: string | undefined): string {
+  const lines: string[] = [];
+  for (const step of progress.steps.values()) {
+    if (step.ok !== false) continue;
+    lines.push(`✗ ${step.name}:`);
+    for (const m of progress.errors.get(step.urn) ?? []) lines.push(...m.split("\n").map((l) => `    ${l}`));
+  }
+  for (const [urn, messages] of progress.errors) {
+    if (urn !== "" && progress.steps.get(urn)?.ok === false) continue;
+    for (const m of messages) lines.push(...m.split("\n").map((l) => `  ${l}`));
+  }
+  if (lines.length === 0 && engineError) lines.push(...engineError.trim().split("\n").slice(-20));
+  return lines.length ? `${lines.join("\n")}\n` : "";
+}

@@ -1,0 +1,149 @@
+/**
+ * The CLI's engine setup: which project directory, which backend and passphrase, which Pulumi CLI, and the
+ * stack opened on the Automation API with THE stack program (components/stack-program.ts) as an inline program.
+ * The program reads nodes and the rest from stack config exactly as `pulumi up` does; only the containers file
+ * can be overridden from the command line.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { NodeConnection } from "../core/container/inputs";
+import { PhoenixError } from "../core/errors";
+import { loadConfig } from "../host/load-config-file";
+import type { LoadedConfig } from "../core/config/load-config";
+import type { CliIo } from "./io";
+import type { CommonOptions } from "./options";
+
+/** This package's root (dist/cli/ → ../..), holding node_modules and `.phoenix/pulumi-bin-dir`. */
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The environment is not ready (no Pulumi CLI, no Pulumi.yaml, no nodes in stack config): exit 3. */
+export class EnvironmentError extends Error {}
+
+/** Where the commands find their project, and what the engine runs with. */
+export interface StackContext {
+  /** Directory holding Pulumi.yaml (the workspace's workDir). */
+  projectDir: string;
+  /** Project name from Pulumi.yaml. */
+  project: string;
+  /** Stack name. */
+  stackName: string;
+  /** The containers file override (absolute), if `--config` was given. */
+  configOverride?: string;
+  /** Environment for the Pulumi CLI and the provider processes it starts. */
+  env: Record<string, string>;
+}
+
+/** The project directory: `--cwd`, else the current directory when it holds Pulumi.yaml, else this package. */
+export function resolveProjectDir(io: Pick<CliIo, "cwd">, cwdFlag: string | undefined): string {
+  if (cwdFlag !== undefined) return path.resolve(io.cwd, cwdFlag);
+  return fs.existsSync(path.join(io.cwd, "Pulumi.yaml")) ? io.cwd : PACKAGE_ROOT;
+}
+
+/** Reads `name:` from Pulumi.yaml (the only field the CLI needs; no YAML parser for one line). */
+export function readProjectName(projectDir: string): string {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new EnvironmentError(`no Pulumi.yaml in ${projectDir}: run phoenix in the project directory or pass --cwd DIR`);
+  }
+  const m = /^name:\s*["']?([A-Za-z0-9_.-]+)["']?\s*$/m.exec(text);
+  if (!m) throw new EnvironmentError(`${file} has no 'name:' line`);
+  return m[1]!;
+}
+
+/** Directory of the Pulumi CLI: the one scripts/setup.sh recorded, else the first `pulumi` on PATH. */
+export function findPulumiBinDir(env: NodeJS.ProcessEnv): string | undefined {
+  const recorded = path.join(PACKAGE_ROOT, ".phoenix", "pulumi-bin-dir");
+  if (fs.existsSync(recorded)) {
+    const dir = fs.readFileSync(recorded, "utf8").trim();
+    if (fs.existsSync(path.join(dir, "pulumi"))) return dir;
+  }
+  return (env.PATH ?? "").split(":").find((d) => d !== "" && fs.existsSync(path.join(d, "pulumi")));
+}
+
+/** The engine's environment: backend, passphrase, PATH with the CLI and the dynamic-provider shim, no downloads. */
+export function buildEngineEnv(projectDir: string, env: NodeJS.ProcessEnv, pulumiBinDir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  out.PULUMI_BACKEND_URL = env.PULUMI_BACKEND_URL || `file://${path.join(projectDir, ".phoenix", "state")}`;
+  if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) out.PULUMI_CONFIG_PASSPHRASE = "";
+  out.PULUMI_SKIP_UPDATE_CHECK = env.PULUMI_SKIP_UPDATE_CHECK ?? "true";
+  out.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION ?? "true";
+  // The engine starts `pulumi-resource-pulumi-nodejs` (the dynamic-provider shim) from PATH.
+  const shim = path.join(PACKAGE_ROOT, "node_modules", "@pulumi", "pulumi");
+  out.PATH = [pulumiBinDir, shim, env.PATH ?? ""].join(":");
+  return out;
+}
+
+/** Builds the context from the common options; throws {@link EnvironmentError} when nothing can run. */
+export function buildStackContext(common: CommonOptions, io: Pick<CliIo, "cwd" | "env">): StackContext & { pulumiBinDir: string } {
+  const projectDir = resolveProjectDir(io, common.cwd);
+  const project = readProjectName(projectDir);
+  const pulumiBinDir = findPulumiBinDir(io.env);
+  if (!pulumiBinDir) throw new EnvironmentError("no Pulumi CLI found: run `bash scripts/setup.sh`, or put `pulumi` on PATH");
+  const env = buildEngineEnv(projectDir, io.env, pulumiBinDir);
+  if (env.PULUMI_BACKEND_URL.startsWith("file://")) fs.mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
+  return { projectDir, project, stackName: common.stack, configOverride: common.config === undefined ? undefined : path.resolve(io.cwd, common.config), env, pulumiBinDir };
+}
+
+/** Opens (creating when missing) the stack with the inline stack program. */
+export async function openStack(ctx: StackContext & { pulumiBinDir: string }): Promise<Stack> {
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(ctx.pulumiBinDir), skipVersionCheck: true });
+  const override = ctx.configOverride;
+  const projectDir = ctx.projectDir;
+  const program = async () => {
+    // Loaded here, inside the program run, so `pulumi.Config` sees the stack's config.
+    const { phoenixProgram, readStackSettings } = await import("../components/stack-program");
+    const settings = readStackSettings();
+    return phoenixProgram({ ...settings, configFile: override ?? settings.configFile, targets: undefined }, projectDir);
+  };
+  return LocalWorkspace.createOrSelectStack({ stackName: ctx.stackName, projectName: ctx.project, program }, { workDir: projectDir, pulumiCommand, envVars: ctx.env });
+}
+
+/** The stack config the CLI reads directly (status, start/stop, snapshots, test). */
+export interface DirectSettings {
+  /** Nodes by name. */
+  nodes: Record<string, NodeConnection>;
+  /** The node for containers that name none. */
+  defaultNode?: string;
+  /** SSH private key text (from the secret, or read from `sshPrivateKeyPath`). */
+  privateKey?: string;
+  /** Passphrase of the key. */
+  passphrase?: string;
+  /** Absolute path of the containers file. */
+  configFile: string;
+}
+
+/** Reads nodes, key and containers file from the stack config (secrets decrypted by the Pulumi CLI). */
+export async function readDirectSettings(stack: Stack, ctx: StackContext): Promise<DirectSettings> {
+  const all = await stack.getAllConfig();
+  const get = (key: string) => all[`${ctx.project}:${key}`]?.value;
+  const nodesText = get("nodes");
+  if (!nodesText) throw new EnvironmentError(`stack '${ctx.stackName}' has no nodes in its config: run 'phoenix sim start', or pulumi config set --path 'nodes.pve1.host' <address>`);
+  const raw = JSON.parse(nodesText) as Record<string, Partial<NodeConnection>>;
+  const nodes: Record<string, NodeConnection> = {};
+  for (const [name, n] of Object.entries(raw)) {
+    if (!n.host) throw new EnvironmentError(`stack config nodes.${name}.host is missing`);
+    nodes[name] = { host: n.host, port: Number(n.port ?? 22), user: n.user ?? "root", hostKeyFingerprint: n.hostKeyFingerprint, knownHostsFile: n.knownHostsFile };
+  }
+  const keyPath = get("sshPrivateKeyPath") ?? ctx.env.PHOENIX_SSH_PRIVATE_KEY_PATH;
+  const privateKey = get("sshPrivateKey") ?? (keyPath ? fs.readFileSync(path.resolve(ctx.projectDir, keyPath), "utf8") : undefined);
+  const configFile = ctx.configOverride ?? path.resolve(ctx.projectDir, get("configFile") ?? "phoenix_lxc_configs.json");
+  return { nodes, defaultNode: get("defaultNode"), privateKey, passphrase: get("sshKeyPassphrase"), configFile };
+}
+
+/** Loads the containers file against the stack's nodes. */
+export function loadStackConfig(settings: DirectSettings): LoadedConfig {
+  return loadConfig({ file: settings.configFile }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode });
+}
+
+/** The node a container lives on (its `node`, the default node, or the only node). */
+export function resolveNode(ctid: number, specNode: string | undefined, settings: DirectSettings): string {
+  const names = Object.keys(settings.nodes);
+  const node = specNode ?? settings.defaultNode ?? (names.length === 1 ? names[0] : undefined);
+  if (node === undefined || !(node in settings.nodes)) throw new PhoenixError("config", `container ${ctid}: node '${node ?? "(none)"}' is not among the stack's nodes (${names.join(", ")})`);
+  return node;
+}

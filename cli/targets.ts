@@ -1,0 +1,81 @@
+/**
+ * Which resources a targeted `preview`/`up`/`destroy` touches, as Pulumi URNs. Pure: no I/O.
+ *
+ * The names mirror components/lxc-fleet.ts and lxc-container.ts (fleet `fleet`, component `ct-<ctid>`, children
+ * `ct-<ctid>-<step>`) and the type tokens of providers/ (part of the state format, never renamed). A targeted up
+ * must name resources that do not exist yet, so the URNs are computed from the config, not read from state.
+ */
+import type { ContainerSpec } from "../core/config/types";
+import { buildDependencyGraphFromConfig, dependencyClosure, dependents } from "../core/config/dependency-graph";
+import type { PhoenixConfig } from "../core/config/types";
+
+const FLEET_TYPE = "phoenix:lxc:Fleet";
+const CONTAINER_TYPE = "phoenix:lxc:Container";
+const dynamicType = (name: string) => `pulumi-nodejs:dynamic/phoenix:${name}`;
+
+/** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`; the stack root is never part of the type chain. */
+export function buildUrn(stack: string, project: string, typeChain: readonly string[], name: string): string {
+  return `urn:pulumi:${stack}::${project}::${typeChain.join("$")}::${name}`;
+}
+
+/** The URN of the fleet component (the parent of every container). */
+export function buildFleetUrn(stack: string, project: string): string {
+  return buildUrn(stack, project, [FLEET_TYPE], "fleet");
+}
+
+/** Every resource of one container: its component and each workflow step, in workflow order. */
+export function buildContainerUrns(stack: string, project: string, spec: ContainerSpec): string[] {
+  const name = `ct-${spec.ctid}`;
+  const child = (type: string, step: string) => buildUrn(stack, project, [FLEET_TYPE, CONTAINER_TYPE, dynamicType(type)], `${name}-${step}`);
+  return [
+    buildUrn(stack, project, [FLEET_TYPE, CONTAINER_TYPE], name),
+    child("Container", "container"),
+    ...spec.features.map((f) => child("Feature", `feature-${f}`)),
+    ...(spec.applicationScript ? [child("AppScript", "app")] : []),
+    ...(spec.healthChecks.length > 0 || spec.healthCheck ? [child("HealthCheck", "health")] : []),
+    child("FinalSnapshot", "snapshot"),
+    child("SnapshotRetention", "retention"),
+  ];
+}
+
+/** The CTID a resource belongs to, from its URN's name (`ct-950`, `ct-950-feature-docker`); undefined otherwise. */
+export function ctidOfUrn(urn: string): number | undefined {
+  const name = urn.slice(urn.lastIndexOf("::") + 2);
+  const m = /^ct-(\d+)(?:-|$)/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The step name of a resource (`ct-950-feature-docker`), or the URN's last segment. */
+export function stepNameOfUrn(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * The targets of `up`/`preview` for `ctids`: the fleet, and every resource of those containers and of what they
+ * clone from or depend on (transitively), so a leaf comes up together with its chain and nothing else.
+ * @returns the URNs and the containers they cover, in create order
+ */
+export function planUpTargets(stack: string, project: string, config: Pick<PhoenixConfig, "lxc_configs">, specs: ReadonlyMap<number, ContainerSpec>, ctids: readonly number[]): { urns: string[]; containers: number[] } {
+  const containers = dependencyClosure(buildDependencyGraphFromConfig(config), ctids);
+  const urns = [buildFleetUrn(stack, project), ...containers.flatMap((c) => buildContainerUrns(stack, project, specs.get(c)!))];
+  return { urns, containers };
+}
+
+/** For `destroy`: the containers in the config that need one of `ctids` and are not themselves destroyed. */
+export function findBlockingDependents(config: Pick<PhoenixConfig, "lxc_configs">, ctids: readonly number[]): Map<number, number[]> {
+  const graph = buildDependencyGraphFromConfig(config);
+  const blocking = new Map<number, number[]>();
+  for (const ctid of ctids) {
+    const needing = dependents(graph, ctid).filter((d) => !ctids.includes(d));
+    if (needing.length) blocking.set(ctid, needing);
+  }
+  return blocking;
+}
+
+/** The URNs in `stateUrns` that belong to one of `ctids` (component and children), for a targeted destroy. */
+export function selectContainerUrns(stateUrns: readonly string[], ctids: readonly number[]): string[] {
+  return stateUrns.filter((u) => {
+    const ctid = ctidOfUrn(u);
+    return ctid !== undefined && ctids.includes(ctid) && u.includes(CONTAINER_TYPE);
+  });
+}
