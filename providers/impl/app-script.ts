@@ -26,6 +26,7 @@ export interface AppScriptOutputs extends AppScriptInputs {
   generation: number;
 }
 
+/** Pure: the script runs again only when its content or the config changed. */
 export async function diff(_id: string, olds: AppScriptOutputs, news: AppScriptInputs) {
   return { changes: olds.contentHash !== news.contentHash || olds.vmid !== news.vmid };
 }
@@ -50,14 +51,18 @@ async function apply(inputs: AppScriptInputs, generation: number): Promise<AppSc
   return { ...inputs, generation: generation + 1 };
 }
 
+/** Provider create: runs the step and returns its outputs. */
 export async function create(inputs: AppScriptInputs) {
   return { id: `${inputs.vmid}/app`, outs: await apply(inputs, 0) };
 }
+/** Provider update: runs the step again with the new inputs. */
 export async function update(_id: string, olds: AppScriptOutputs, news: AppScriptInputs) {
   return { outs: await apply(news, olds.generation ?? 0) };
 }
+/** Provider read: nothing to observe; the stored outputs stand. */
 export async function read(id: string, props: AppScriptOutputs) {
   return { id, props };
 }
+/** Provider delete: removing the script from the config undoes nothing in the container. */
 export async function remove() {}
 export { remove as delete };

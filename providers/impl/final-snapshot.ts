@@ -27,6 +27,7 @@ export interface FinalSnapshotOutputs extends FinalSnapshotInputs {
   templateSnapshotPresent: boolean;
 }
 
+/** Pure: a snapshot is due when the trigger changed, or the template snapshot is missing. */
 export async function diff(_id: string, olds: FinalSnapshotOutputs, news: FinalSnapshotInputs) {
   const templateMissing = news.templateSnapshotName !== undefined && (!olds.templateSnapshotPresent || olds.templateSnapshotName !== news.templateSnapshotName);
   return { changes: olds.trigger !== news.trigger || templateMissing || olds.takeFinal !== news.takeFinal };
@@ -50,9 +51,11 @@ async function apply(inputs: FinalSnapshotInputs, previous?: FinalSnapshotOutput
   return { ...inputs, lastSnapshot, templateSnapshotPresent: inputs.templateSnapshotName !== undefined };
 }
 
+/** Provider create: runs the step and returns its outputs. */
 export async function create(inputs: FinalSnapshotInputs) {
   return { id: `${inputs.vmid}/final-snapshot`, outs: await apply(inputs) };
 }
+/** Provider update: runs the step again with the new inputs. */
 export async function update(_id: string, olds: FinalSnapshotOutputs, news: FinalSnapshotInputs) {
   return { outs: await apply(news, olds) };
 }

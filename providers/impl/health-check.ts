@@ -42,6 +42,7 @@ export interface HealthCheckOutputs extends HealthCheckInputs {
   results: CheckResult[];
 }
 
+/** Pure: the checks run again when anything upstream changed (the trigger) or the checks changed. */
 export async function diff(_id: string, olds: HealthCheckOutputs, news: HealthCheckInputs) {
   return { changes: olds.trigger !== news.trigger || JSON.stringify(olds.checks) !== JSON.stringify(news.checks) };
 }
@@ -68,14 +69,18 @@ async function apply(inputs: HealthCheckInputs): Promise<HealthCheckOutputs> {
   return { ...inputs, results };
 }
 
+/** Provider create: runs the step and returns its outputs. */
 export async function create(inputs: HealthCheckInputs) {
   return { id: `${inputs.vmid}/health`, outs: await apply(inputs) };
 }
+/** Provider update: runs the step again with the new inputs. */
 export async function update(_id: string, _olds: HealthCheckOutputs, news: HealthCheckInputs) {
   return { outs: await apply(news) };
 }
+/** Provider read: checks are run by up, not refresh; the stored results stand. */
 export async function read(id: string, props: HealthCheckOutputs) {
   return { id, props };
 }
+/** Provider delete: nothing to undo. */
 export async function remove() {}
 export { remove as delete };
