@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { CatalogFeature } from "../core/features/feature-env";
 import { PhoenixError } from "../core/errors";
+import { expandIncludes } from "../core/features/script-includes";
 
 /** The package's features/ folder. */
 export const BUILTIN_FEATURES_DIR = path.resolve(__dirname, "..", "..", "features");
@@ -13,6 +14,12 @@ export const BUILTIN_FEATURES_DIR = path.resolve(__dirname, "..", "..", "feature
 /** The built-in catalog (features/catalog.json). */
 export function readCatalog(dir = BUILTIN_FEATURES_DIR): Record<string, CatalogFeature> {
   return (JSON.parse(fs.readFileSync(path.join(dir, "catalog.json"), "utf8")) as { features: Record<string, CatalogFeature> }).features;
+}
+
+/** A built-in script (path relative to features/) with its `# @include lib/…` lines expanded. */
+export function readBuiltinScript(relativePath: string): string {
+  const text = fs.readFileSync(path.join(BUILTIN_FEATURES_DIR, relativePath), "utf8");
+  return expandIncludes(text, (lib) => fs.readFileSync(path.join(BUILTIN_FEATURES_DIR, lib), "utf8"));
 }
 
 /** A feature's three scripts. */
@@ -45,6 +52,6 @@ export function readFeatureScripts(
   }
   const entry = catalog[feature];
   if (!entry) throw new PhoenixError("config", `feature '${feature}' is neither built in nor in custom_features`);
-  const read = (role: keyof FeatureScripts) => fs.readFileSync(path.join(BUILTIN_FEATURES_DIR, entry.scripts[role]), "utf8");
+  const read = (role: keyof FeatureScripts) => readBuiltinScript(entry.scripts[role]);
   return { guard: read("guard"), install: read("install"), verify: read("verify") };
 }

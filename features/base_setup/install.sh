@@ -17,16 +17,7 @@ say() { printf '[base_setup] %s\n' "$*"; }
 
 # Non-interactive apt: no debconf prompts, no pty progress bars, keep existing conffiles, wait for a dpkg lock
 # held by unattended-upgrades in a freshly booted container instead of failing.
-export DEBIAN_FRONTEND=noninteractive
-apt_get() {
-  apt-get -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
-}
-apt_update() {
-  # Mirrors fail transiently (sync in progress, proxy hiccup): one retry, then give up loudly.
-  apt_get -q update || { say "apt-get update failed; retrying once in 10 s"; sleep 10; apt_get -q update; }
-}
-apt_install() { apt_get -y -q --no-install-recommends install "$@"; }
+# @include lib/apt.sh
 is_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
 
 # locale-gen comes from the locales package even when an override list leaves it out.

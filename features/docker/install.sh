@@ -21,23 +21,7 @@ daemon_json=/etc/docker/daemon.json
 say() { printf '[docker] %s\n' "$*"; }
 die() { printf '[docker] error: %s\n' "$2" >&2; exit "$1"; }
 
-export DEBIAN_FRONTEND=noninteractive
-apt_get() {
-  apt-get -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
-}
-apt_update() {
-  apt_get -q update || { say "apt-get update failed; retrying once in 10 s"; sleep 10; apt_get -q update; }
-}
-apt_install() { apt_get -y -q --no-install-recommends install "$@"; }
-
-# write_if_changed PATH: replaces PATH with stdin when the content differs; exit 0 when it wrote.
-write_if_changed() {
-  tmp="$1.phx-new"
-  cat > "$tmp"
-  if [ -f "$1" ] && cmp -s "$tmp" "$1"; then rm -f "$tmp"; return 1; fi
-  mv "$tmp" "$1"
-}
+# @include lib/apt.sh
 
 case $storage_driver in
   *[!a-z0-9-]* | "") die 2 "PHX_DOCKER_STORAGE_DRIVER '$storage_driver' is not a storage driver name" ;;

@@ -25,21 +25,7 @@ gpus=${PHX_NVIDIA_GPUS:-}
 say() { printf '[nvidia] %s\n' "$*"; }
 die() { printf '[nvidia] error: %s\n' "$2" >&2; exit "$1"; }
 
-export DEBIAN_FRONTEND=noninteractive
-apt_get() {
-  apt-get -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
-}
-apt_update() {
-  apt_get -q update || { say "apt-get update failed; retrying once in 10 s"; sleep 10; apt_get -q update; }
-}
-apt_install() { apt_get -y -q --no-install-recommends install "$@"; }
-write_if_changed() {
-  tmp="$1.phx-new"
-  cat > "$tmp"
-  if [ -f "$1" ] && cmp -s "$tmp" "$1"; then rm -f "$tmp"; return 1; fi
-  mv "$tmp" "$1"
-}
+# @include lib/apt.sh
 installed_version() { nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -n 1 | tr -d ' \r'; }
 
 [ -n "$version" ] || die 2 "PHX_NVIDIA_DRIVER_VERSION is not set (config: nvidia_driver_version)"

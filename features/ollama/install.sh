@@ -20,20 +20,7 @@ dropin=/etc/systemd/system/ollama.service.d/phoenix.conf
 say() { printf '[ollama] %s\n' "$*"; }
 die() { printf '[ollama] error: %s\n' "$2" >&2; exit "$1"; }
 
-export DEBIAN_FRONTEND=noninteractive
-apt_get() {
-  apt-get -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
-}
-apt_update() {
-  apt_get -q update || { say "apt-get update failed; retrying once in 10 s"; sleep 10; apt_get -q update; }
-}
-write_if_changed() {
-  tmp="$1.phx-new"
-  cat > "$tmp"
-  if [ -f "$1" ] && cmp -s "$tmp" "$1"; then rm -f "$tmp"; return 1; fi
-  mv "$tmp" "$1"
-}
+# @include lib/apt.sh
 api_up() { curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$port/api/tags" 2>/dev/null; }
 
 case $port in '' | *[!0-9]*) die 2 "PHX_OLLAMA_HOST must be <address>:<port>, got '$host'" ;; esac

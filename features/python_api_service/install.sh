@@ -8,14 +8,7 @@ set -eu
 
 say() { printf '[python_api_service] %s\n' "$*"; }
 
-export DEBIAN_FRONTEND=noninteractive
-apt_get() {
-  apt-get -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
-}
-apt_update() {
-  apt_get -q update || { say "apt-get update failed; retrying once in 10 s"; sleep 10; apt_get -q update; }
-}
+# @include lib/apt.sh
 
 say "installing python3 python3-pip python3-venv"
 apt_update

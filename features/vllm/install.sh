@@ -22,14 +22,7 @@ venv=/opt/vllm
 say() { printf '[vllm] %s\n' "$*"; }
 die() { printf '[vllm] error: %s\n' "$2" >&2; exit "$1"; }
 
-export DEBIAN_FRONTEND=noninteractive
-apt_get() {
-  apt-get -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"
-}
-apt_update() {
-  apt_get -q update || { say "apt-get update failed; retrying once in 10 s"; sleep 10; apt_get -q update; }
-}
+# @include lib/apt.sh
 
 nvidia-smi >/dev/null 2>&1 || die 2 "nvidia-smi does not work; vllm needs the nvidia feature (on this container or a clone ancestor)"
 
