@@ -9,6 +9,7 @@ export PATH PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUIS
 export PHOENIX_REPO_ROOT="$PWD"
 
 before=$(pgrep -c -x sshd || true)
+runtimes_before=$(pgrep -c -f 'testbed/runtime/ct-init.sh' || true)
 status=0
 # Unit tests in parallel; integration and e2e one file at a time (they start servers and share 2 cores).
 node --test --test-concurrency=2 dist/test/unit/ || status=1
@@ -18,6 +19,11 @@ after=$(pgrep -c -x sshd || true)
 if [ "$after" -gt "$before" ]; then
   echo "test.sh: $((after - before)) sshd process(es) left behind by the tests" >&2
   pgrep -a -x sshd >&2 || true
+  status=1
+fi
+runtimes_after=$(pgrep -c -f 'testbed/runtime/ct-init.sh' || true)
+if [ "$runtimes_after" -gt "$runtimes_before" ]; then
+  echo "test.sh: $((runtimes_after - runtimes_before)) container runtime(s) left behind by the tests" >&2
   status=1
 fi
 exit $status

@@ -2,7 +2,7 @@
  * Process and port plumbing for the launcher: free ports, waiting for an sshd banner, and killing a process tree
  * found through /proc so that no per-connection sshd child or remote command outlives `stop()`.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { connect, createServer } from "node:net";
 
 /** A port the kernel considers free on `host` right now (a race remains, which the caller retries). */
@@ -115,4 +115,37 @@ export async function runKillTree(pid: number, graceMs = 2000): Promise<void> {
     if (Date.now() > hard) throw new Error(`processes ${all.filter(checkAlive).join(", ")} survived SIGKILL`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Kills (SIGKILL) every process that belongs to a simulation root: its command line names a path under `root`
+ * (the container runtimes' init and relay processes, detached from sshd), or its root directory or working
+ * directory lies under `root` (processes running inside a container's chroot). Used when a cluster stops, so no
+ * container process outlives it.
+ * @returns the pids killed
+ */
+export function runKillProcessesUnder(root: string): number[] {
+  const prefix = root.endsWith("/") ? root : `${root}/`;
+  const killed: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let belongs = false;
+    try {
+      belongs = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((arg) => arg.startsWith(prefix) || arg.includes(`=${prefix}`));
+      for (const link of ["root", "cwd"]) {
+        if (!belongs) belongs = `${readlinkSync(`/proc/${pid}/${link}`)}/`.startsWith(prefix);
+      }
+    } catch {
+      continue; // exited meanwhile, or not ours to inspect
+    }
+    if (!belongs) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+      killed.push(pid);
+    } catch {
+      // already gone
+    }
+  }
+  return killed;
 }

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { buildFingerprint } from "../../host/ssh-host-key";
-import { checkAlive, readCmdline, runFindFreePort, runKillTree, runWaitForSshBanner } from "./processes";
+import { checkAlive, readCmdline, runFindFreePort, runKillTree, runWaitForSshBanner, runKillProcessesUnder } from "./processes";
 import { buildSshdConfig, checkConfigPath, checkNodeName, planNodeAddress, REALISTIC_LATENCY_MS, type SshdConfigSpec } from "./sshd-config";
 
 const SSHD = "/usr/sbin/sshd";
@@ -159,6 +159,8 @@ export async function startSimCluster(opts: StartSimClusterOptions): Promise<Sim
   const states: NodeState[] = [];
   const stop = async () => {
     await Promise.all(states.map((s) => (s.child?.pid !== undefined ? runKillTree(s.child.pid) : undefined)));
+    // Container runtimes are detached from sshd (they outlive the pct command that started them): end them too.
+    runKillProcessesUnder(root);
   };
   try {
     for (const [i, name] of opts.nodes.entries()) {
@@ -238,5 +240,6 @@ export async function stopSimCluster(root: string): Promise<string[]> {
       stopped.push(node.name);
     }
   }
+  runKillProcessesUnder(root);
   return stopped;
 }

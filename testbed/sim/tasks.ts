@@ -28,10 +28,11 @@ export function registerTask(env: SimEnv, type: string, vmid: number | undefined
   process.on("exit", () => fs.rmSync(file, { force: true }));
 }
 
+/** A task's process is running: it exists and is not a zombie (a killed process that nobody reaped yet). */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
   }
