@@ -23,6 +23,8 @@ export interface SequencerOptions {
   backoff?: BackoffOptions;
   /** Decides whether a `CT is locked` failure is worth waiting for. Without one, every lock is retried. */
   probeLock?: LockProbe;
+  /** Pause before a second lock probe confirms a lock as stuck. @default 1000 */
+  stuckConfirmMs?: number;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
   /** Receives one line per retry, for progress output. */
@@ -108,7 +110,12 @@ export class OperationSequencer {
         if (kind === "fatal" || attempt >= this.backoff.attempts) throw error;
         if (kind === "locked" && vmid !== undefined && this.options.probeLock) {
           const lock = error instanceof PctError ? error.details.lock : undefined;
-          if ((await this.options.probeLock(node, vmid, lock)) === "stuck") throw stuckLockError(error as PctError, vmid, lock);
+          if ((await this.options.probeLock(node, vmid, lock)) === "stuck") {
+            // Ask twice: a task can set its lock a moment before it shows in the node's active-task list (PVE's
+            // fork_worker lists the child after forking it), and one look in that window would call it stuck.
+            await this.sleep(this.options.stuckConfirmMs ?? 1000);
+            if ((await this.options.probeLock(node, vmid, lock)) === "stuck") throw stuckLockError(error as PctError, vmid, lock);
+          }
         }
         const delay = planBackoffDelay(attempt + 1, this.backoff);
         this.options.log?.(`${label}: ${(error as Error).message.split("\n")[0]} — retrying in ${delay} ms (attempt ${attempt + 1}/${this.backoff.attempts})`);
