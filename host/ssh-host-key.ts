@@ -95,17 +95,22 @@ export function checkHostMatches(hostsField: string, host: string, port: number)
   return matched;
 }
 
+/** The stack config command that pins a node's host key (the stack program reads `nodes.<name>`). */
+function pinCommand(node: NodeTarget, fingerprint: string): string {
+  return `pulumi config set --path 'nodes.${node.name}.hostKeyFingerprint' '${fingerprint}'`;
+}
+
 function unknownKeyHint(node: NodeTarget, fingerprint: string): string {
   return (
     `verify the key on the node itself (ssh-keyscan -p ${node.port} ${node.host} | ssh-keygen -lf -), ` +
-    `then pin fingerprint ${fingerprint} for node ${node.name}`
+    `then pin it: ${pinCommand(node, fingerprint)}`
   );
 }
 
 function mismatchHint(node: NodeTarget, presented: string): string {
   return (
     `if node ${node.name} was reinstalled, check its new key on its console ` +
-    `(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and pin fingerprint ${presented}; ` +
+    `(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and pin it: ${pinCommand(node, presented)}; ` +
     `otherwise someone may be intercepting the connection: do not proceed`
   );
 }

@@ -204,7 +204,7 @@ describe("faults during create, clone and update", () => {
     assert.equal((error as { cause?: PhoenixError }).cause?.code ?? (error as PhoenixError).code, "ssh-host-key");
     assert.match(error.message, new RegExp(`expected ${escape(old)}, presented ${escape(restarted.hostKeyFingerprint!)}`));
     assert.match(error.message, /on node 'pve1'/);
-    assert.match(error.message, new RegExp(`next step: .*pin fingerprint ${escape(restarted.hostKeyFingerprint!)}`));
+    assert.match(error.message, new RegExp(`next step: .*pulumi config set --path 'nodes.pve1.hostKeyFingerprint' '${escape(restarted.hostKeyFingerprint!)}'`));
     target = restarted;
     await pool.close();
     pool = new SshPool({ credentials: t.credentials });

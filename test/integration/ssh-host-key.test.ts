@@ -57,7 +57,7 @@ describe("host key verification", () => {
     assert.equal(err.code, "ssh-host-key");
     assert.match(err.message, new RegExp(`unknown host key ${t.nodes[0]!.hostKeyFingerprint!.replace(/[+/]/g, "\\$&")}`));
     assert.match(err.message, new RegExp(`ssh-keyscan -p ${node.port} ${node.host} \\| ssh-keygen -lf -`));
-    assert.match(err.message, /pin fingerprint SHA256:\S+ for node pve1/);
+    assert.match(err.message, /pin it: pulumi config set --path 'nodes.pve1.hostKeyFingerprint' 'SHA256:\S+'/);
   });
 
   it("accepts a node listed in a plain known_hosts file", async () => {
