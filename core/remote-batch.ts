@@ -19,11 +19,21 @@ function checkNonce(nonce: string): void {
   if (!NONCE.test(nonce)) throw new TypeError("a batch nonce is 16 to 128 random letters and digits");
 }
 
+/** How a batch runs its commands. */
+export interface BatchOptions {
+  /**
+   * Run the commands at the same time (each in a background subshell, outputs printed in order once all are
+   * done) instead of one after another. For independent reads: the batch then takes as long as its slowest
+   * command, not their sum. @default false
+   */
+  parallel?: boolean;
+}
+
 /**
- * Builds `["sh", "-c", script]` that runs `argvs` one after another (each regardless of the others' exit
- * codes) and frames their outputs with `nonce`. Pass a fresh random nonce per call.
+ * Builds `["sh", "-c", script]` that runs `argvs` (each regardless of the others' exit codes) and frames their
+ * outputs with `nonce`. Pass a fresh random nonce per call.
  */
-export function buildBatchCommand(argvs: readonly (readonly string[])[], nonce: string): string[] {
+export function buildBatchCommand(argvs: readonly (readonly string[])[], nonce: string, options: BatchOptions = {}): string[] {
   checkNonce(nonce);
   if (argvs.length === 0) throw new TypeError("a batch needs at least one command");
   const half = Math.floor(nonce.length / 2);
@@ -32,14 +42,23 @@ export function buildBatchCommand(argvs: readonly (readonly string[])[], nonce: 
     "trap 'rm -rf \"$d\"' EXIT",
     `a=${quoteArg(nonce.slice(0, half))}; b=${quoteArg(nonce.slice(half))}`,
   ];
-  argvs.forEach((argv, i) => {
-    lines.push(
-      `printf '%s%s:${i}:out\\n' "$a" "$b"`,
-      `${quoteArgv(argv)} </dev/null >"$d/o" 2>"$d/e"; c=$?`,
-      `cat "$d/o"; printf '\\n%s%s:${i}:err\\n' "$a" "$b"`,
-      `cat "$d/e"; printf '\\n%s%s:${i}:exit:%d\\n' "$a" "$b" "$c"`,
-    );
-  });
+  // Sequentially one pair of files serves every command; in parallel each command has its own.
+  const printFrame = (i: number, out: string, err: string) => [
+    `printf '%s%s:${i}:out\\n' "$a" "$b"`,
+    `cat "${out}"; printf '\\n%s%s:${i}:err\\n' "$a" "$b"`,
+    `cat "${err}"; printf '\\n%s%s:${i}:exit:%d\\n' "$a" "$b" "$c"`,
+  ];
+  if (options.parallel) {
+    // A subshell that dies without writing its code (killed) reports 255, like ssh for a lost command.
+    argvs.forEach((argv, i) => lines.push(`{ ${quoteArgv(argv)} </dev/null >"$d/o${i}" 2>"$d/e${i}"; echo $? >"$d/c${i}"; } &`));
+    lines.push("wait");
+    argvs.forEach((_, i) => lines.push(`c=$(cat "$d/c${i}" 2>/dev/null) || c=255`, ...printFrame(i, `$d/o${i}`, `$d/e${i}`)));
+  } else {
+    argvs.forEach((argv, i) => {
+      const [begin, ...rest] = printFrame(i, "$d/o", "$d/e");
+      lines.push(begin!, `${quoteArgv(argv)} </dev/null >"$d/o" 2>"$d/e"; c=$?`, ...rest);
+    });
+  }
   return ["sh", "-c", lines.join("\n")];
 }
 

@@ -19,6 +19,11 @@ export interface ScriptRun {
   timeoutMs?: number;
   /** Receives complete output lines as they arrive (long installs). */
   onLine?: (line: string) => void;
+  /**
+   * The script only looks (a feature guard): safe to re-run after a dropped connection, and concurrent ones
+   * may share a round trip (host/read-coalescer). @default false
+   */
+  idempotent?: boolean;
 }
 
 /** What a script run produced. */
@@ -48,7 +53,7 @@ export async function runScriptInContainer(client: PctClient, vmid: number, run:
         for (const l of lines) run.onLine!(l);
       }
     : undefined;
-  const result = await client.exec(vmid, buildScriptArgv(run), { timeoutMs: run.timeoutMs ?? 600_000, maxOutputBytes: MAX_OUTPUT, onStdout });
+  const result = await client.exec(vmid, buildScriptArgv(run), { timeoutMs: run.timeoutMs ?? 600_000, maxOutputBytes: MAX_OUTPUT, onStdout, idempotent: run.idempotent });
   if (partial && run.onLine) run.onLine(partial);
   const output = (result.stdout + (result.stderr ? `\n${result.stderr}` : "")).slice(-MAX_OUTPUT);
   return { exitCode: result.exitCode, output };

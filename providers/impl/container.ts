@@ -13,7 +13,8 @@ import { checkContainerInputs, UNKNOWN } from "./container-check";
 import { partialFailure, plainJson } from "./partial";
 import { probeLockHolder } from "../../host/lock-probe";
 import { NodeTarget } from "../../host/transport";
-import { clientFor, nodeTarget, sequencer, transport } from "./runtime";
+import { buildPveshSnapshotListArgv } from "../../core/pct-argv";
+import { clientFor, nodeTarget, prefetchRead, sequencer, transport } from "./runtime";
 
 /** What the resource stores: its inputs as applied, plus what was observed on the node. */
 export interface ContainerOutputs extends ContainerInputs {
@@ -39,7 +40,9 @@ export async function diff(_id: string, olds: ContainerOutputs, news: ContainerI
   const running = olds.observed?.running ?? olds.running;
   const changes = classifyContainerChanges(olds, news, running);
   const drift = olds.observed ? planApply(olds.observed, news) : undefined;
-  const drifted = drift !== undefined && !isEmptyPlan(drift) && changes.changed.length === 0;
+  // Power state alone is not drift: `phoenix stop` must survive `up` and `up --refresh` (issue 7). A container
+  // is still started when it is created, and when an update for another reason converges it.
+  const drifted = drift !== undefined && !isEmptyPlan({ ...drift, power: undefined }) && changes.changed.length === 0;
   if (changes.changed.length || drifted) {
     log(drifted ? `CT ${news.vmid} on ${news.node}: drift — ${drift!.changes.join("; ")}` : describeChangeSet(news.vmid, changes, news.restartPolicy));
   }
@@ -95,7 +98,13 @@ export async function update(id: string, olds: ContainerOutputs, news: Container
 
 /** Reads the live container; a container that is gone is reported as gone (refresh removes it from state). */
 export async function read(id: string, props: ContainerOutputs) {
-  const observed = await readObservedContainer(transport(), nodeTarget(props.node, props.connection), props.vmid, props);
+  const target = nodeTarget(props.node, props.connection);
+  // A refresh reads the snapshot list next, for the final-snapshot and retention steps: fetched in the same round
+  // trip as the container and kept for them (host/read-coalescer), so the container's refresh costs one.
+  const [observed] = await Promise.all([
+    readObservedContainer(transport(), target, props.vmid, props),
+    prefetchRead(target, buildPveshSnapshotListArgv(props.node, props.vmid)),
+  ]);
   if (!observed.exists) return {};
   return { id, props: outputsOf(props, observed, props.lastChanges ?? [], props.generation ?? 0) };
 }
@@ -128,7 +137,7 @@ function checkAdoptable(inputs: ContainerInputs, existing: ObservedWithFile): vo
     {
       hint: owner
         ? `choose another ctid, or destroy it from the stack '${owner}'`
-        : `to take it over, set "adopt": true on container ${inputs.vmid} in the config (its settings will be converged to the config), or run: pulumi import pulumi-nodejs:dynamic/phoenix:Container <name> ${inputs.vmid}`,
+        : `to take it over, set "adopt": true on container ${inputs.vmid} in the config and run the up again: its settings are then converged to the config and it carries this stack's marker from then on`,
     },
   );
 }
@@ -138,17 +147,17 @@ async function createFromSource(inputs: ContainerInputs): Promise<void> {
   const marker = ownershipMarker(inputs.owner);
   if (inputs.source.kind === "template") {
     const { ostemplate } = inputs.source;
+    // Every key `pct create` accepts goes into the create itself — the managed keys and new mount points, as the
+    // converge plan for an empty container sets them — so the converge after it has nothing to `pct set`.
+    const initial = planApply({ exists: true, running: false, options: {}, pending: {}, rawLines: [] }, inputs).set;
     await sequencer().mutate(inputs.node, [inputs.vmid], `create CT ${inputs.vmid}`, () =>
       client.create(inputs.vmid, ostemplate, {
-        hostname: inputs.hostname,
-        memory: inputs.memoryMiB,
-        swap: inputs.swapMiB,
-        cores: inputs.cores,
+        ...initial,
+        description: marker,
         storage: inputs.storage,
         rootfs: `${inputs.storage}:${inputs.rootfsGiB}`,
         unprivileged: inputs.unprivileged,
         ostype: inputs.ostype,
-        description: marker,
       }),
     );
     log(`CT ${inputs.vmid} on ${inputs.node}: created from ${ostemplate}`);
@@ -223,7 +232,10 @@ async function converge(inputs: ContainerInputs, generation: number): Promise<Co
   }
   if (plan.power === "start") await sequencer().mutate(inputs.node, [vmid], `start CT ${vmid}`, () => client.start(vmid));
   if (plan.power === "stop") await sequencer().mutate(inputs.node, [vmid], `stop CT ${vmid}`, () => client.shutdown(vmid, { forceStop: true }));
-  const after = await readObservedContainer(transport(), target, vmid, inputs);
+  // A plain start of a container with nothing pending changes no config key: what was read plus `running` is the
+  // live state, and reading it again would only add a round trip to every cold create.
+  const onlyStarted = plan.power === "start" && plan.changes.length === 0 && plan.needsRestart.length === 0 && Object.keys(observed.pending).length === 0;
+  const after = onlyStarted ? { ...observed, running: true } : await readObservedContainer(transport(), target, vmid, inputs);
   return outputsOf(inputs, after, plan.changes, generation + 1, pendingRestart);
 }
 

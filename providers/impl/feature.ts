@@ -45,7 +45,7 @@ export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInput
 /** Guard → install → verify. */
 async function apply(inputs: FeatureInputs, generation: number): Promise<FeatureOutputs> {
   const client = clientFor(inputs.node, inputs.connection);
-  const run = (script: "guard" | "install" | "verify", timeoutMs?: number) =>
+  const run = (script: "install" | "verify", timeoutMs?: number) =>
     runScriptInContainer(client, inputs.vmid, {
       name: `${inputs.feature}-${script}`,
       script: inputs.scripts[script],
@@ -53,7 +53,7 @@ async function apply(inputs: FeatureInputs, generation: number): Promise<Feature
       timeoutMs,
       onLine: script === "install" ? (line) => stepLog(inputs, `${inputs.feature}: ${line}`) : undefined,
     });
-  const guard = await run("guard", 60_000);
+  const guard = await runScriptInContainer(client, inputs.vmid, { name: `${inputs.feature}-guard`, script: inputs.scripts.guard, env: inputs.env, timeoutMs: 60_000, idempotent: true });
   if (guard.exitCode === 0) return { ...inputs, installed: true, guardOutput: "", lastAction: "guard-passed", generation };
   stepLog(inputs, `installing ${inputs.feature} (${guard.output.trim().split("\n")[0] || "guard failed"})`);
   const install = await run("install", inputs.installTimeoutMs ?? 1_800_000);
@@ -76,11 +76,13 @@ export async function update(_id: string, olds: FeatureOutputs, news: FeatureInp
 export async function read(id: string, props: FeatureOutputs) {
   const client = clientFor(props.node, props.connection);
   try {
-    const guard = await runScriptInContainer(client, props.vmid, { name: `${props.feature}-guard`, script: props.scripts.guard, env: props.env, timeoutMs: 60_000 });
+    const guard = await runScriptInContainer(client, props.vmid, { name: `${props.feature}-guard`, script: props.scripts.guard, env: props.env, timeoutMs: 60_000, idempotent: true });
     return { id, props: { ...props, installed: guard.exitCode === 0, guardOutput: guard.exitCode === 0 ? "" : guard.output.slice(0, 2000) } };
   } catch (error) {
-    // The container is gone (or stopped): the feature is gone with it.
-    if (error instanceof PctError && (error.code === "pct-not-found" || error.code === "pct-not-running")) return {};
+    // A container that is gone takes its features with it; a stopped one cannot be checked, so the last known
+    // state stands (an operator's `phoenix stop` must not make the features look uninstalled).
+    if (error instanceof PctError && error.code === "pct-not-found") return {};
+    if (error instanceof PctError && error.code === "pct-not-running") return { id, props };
     throw error;
   }
 }

@@ -89,8 +89,9 @@ async function readTimeZone(inputs: RetentionInputs): Promise<string> {
 
 async function apply(inputs: RetentionInputs, olds?: RetentionOutputs): Promise<RetentionOutputs> {
   const client = clientFor(inputs.node, inputs.connection);
-  const timeZone = olds?.timeZone ?? (await readTimeZone(inputs));
-  const live = (await client.listSnapshots(inputs.vmid)).snapshots;
+  // Asked together so the two reads share one round trip (host/read-coalescer).
+  const [timeZone, list] = await Promise.all([olds?.timeZone ?? readTimeZone(inputs), client.listSnapshots(inputs.vmid)]);
+  const live = list.snapshots;
   const livePlan = planRetention(toPlannerSnapshots(live, inputs), inputs.policy, { timeZone }).remove;
   const predicted = olds ? predictDeletions({ ...olds, timeZone }, inputs) : [];
   const toDelete = livePlan.filter((n) => predicted.includes(n));

@@ -7,7 +7,9 @@ import * as fs from "node:fs";
 import { NodeConnection } from "../../core/container/inputs";
 import { PctClient } from "../../host/pct-client";
 import { OperationSequencer } from "../../host/sequencer";
-import { SshCredentials, SshPool } from "../../host/ssh-pool";
+import { ReadCoalescer } from "../../host/read-coalescer";
+import { SingleUseTransport } from "../../host/single-use-transport";
+import { SshCredentials, SshPool, SshPoolOptions, SshPoolStats } from "../../host/ssh-pool";
 import { CommandTransport, NodeTarget } from "../../host/transport";
 import { probeLockHolder } from "../../host/lock-probe";
 
@@ -30,12 +32,15 @@ export const CONFIG_KEYS = {
 
 interface RuntimeState {
   credentials: SshCredentials;
+  /** What counts connections and commands (the pool, or the one-shot transport in the benchmark). */
+  ssh?: { stats(): SshPoolStats };
   perNodeLimit?: number;
   transport?: CommandTransport & { close?: () => Promise<void> };
   sequencer?: OperationSequencer;
 }
 
 const state: RuntimeState = { credentials: {} };
+if (process.env.PHOENIX_STATS_FILE) reportStatsOnExit(process.env.PHOENIX_STATS_FILE);
 
 /** Called once per provider process by the engine (dynamic provider `configure`). */
 export function configureRuntime(config: ConfigSource): void {
@@ -49,6 +54,7 @@ export function configureRuntime(config: ConfigSource): void {
 /** Replaces the transport (tests inject a counting or faulty one). */
 export function setTransportForTesting(transport: CommandTransport | undefined): void {
   state.transport = transport;
+  state.ssh = undefined;
   state.sequencer = undefined;
 }
 
@@ -60,9 +66,75 @@ export function transport(): CommandTransport {
     }
     // PHOENIX_EXEC_TIMEOUT_MS: the time limit of commands that set none (tests use a short one for hung commands).
     const timeout = Number(process.env.PHOENIX_EXEC_TIMEOUT_MS ?? NaN);
-    state.transport = new SshPool({ credentials: state.credentials, defaultExecTimeoutMs: Number.isInteger(timeout) && timeout > 0 ? timeout : undefined });
+    const options: SshPoolOptions = {
+      credentials: state.credentials,
+      defaultExecTimeoutMs: Number.isInteger(timeout) && timeout > 0 ? timeout : undefined,
+      // Inside the engine's provider host the engine ends the process with SIGINT when the operation is over
+      // (bench/fleet-bench.ts records it), so an idle connection need not close early for the process to exit;
+      // the pool's 5 s default reconnected 2× per node during a loaded 50-container up. Elsewhere (tests, the
+      // CLI) the default keeps a finished process from waiting on ssh2's keepalive timer.
+      idleTimeoutMs: isEngineProviderHost() ? 120_000 : undefined,
+    };
+    if (process.env.PHOENIX_SSH_CONNECTION_PER_COMMAND === "1") {
+      // Benchmark only: what @pulumi/command's remote.Command costs (no pool, no coalescing).
+      const single = new SingleUseTransport(options);
+      state.ssh = single;
+      state.transport = single;
+    } else {
+      const pool = new SshPool(options);
+      state.ssh = pool;
+      // Concurrent reads of a node share round trips (a refresh reads every resource at once);
+      // PHOENIX_COALESCE_READS=0 turns it off (the benchmark measures both).
+      state.transport = process.env.PHOENIX_COALESCE_READS === "0" ? pool : Object.assign(new ReadCoalescer(pool), { close: () => pool.close() });
+    }
   }
   return state.transport;
+}
+
+/**
+ * PHOENIX_STATS_FILE: on exit, append one JSON line `{connectionsOpened, handshakes, commandsRun, reconnects, pid,
+ * maxRssKiB}` to that file. Benchmarks read it to count what one engine process cost (bench/fleet-bench.ts);
+ * nothing else depends on it, and without the variable nothing is written.
+ */
+function reportStatsOnExit(file: string): void {
+  const stats = () => state.ssh?.stats() ?? { connectionsOpened: 0, handshakes: 0, commandsRun: 0, reconnects: 0 };
+  let written = false;
+  const write = (endedBy: string) => {
+    if (written) return;
+    written = true;
+    const reads = state.transport instanceof ReadCoalescer ? state.transport.stats() : undefined;
+    // maxRSS is in KiB on Linux (getrusage ru_maxrss).
+    const line = { ...stats(), reads, pid: process.pid, maxRssKiB: process.resourceUsage().maxRSS, endedBy, endedAt: Date.now() };
+    fs.appendFileSync(file, `${JSON.stringify(line)}\n`);
+  };
+  process.on("exit", () => write("exit"));
+  // The engine stops provider plugins with a signal; write first, then die of it as before.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      write(signal);
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/**
+ * Reads `argv` now, alongside whatever else is being read (one coalesced round trip), and keeps the result for
+ * the identical reads other resources of the same container will make next. Best effort: never throws.
+ */
+export async function prefetchRead(node: NodeTarget, argv: string[]): Promise<void> {
+  const t = transport();
+  if (!(t instanceof ReadCoalescer)) return;
+  try {
+    const result = await t.exec(node, argv, { idempotent: true });
+    if (result.exitCode === 0) t.prime(node, argv, result);
+  } catch {
+    // The read that needs it will run it again and report the failure itself.
+  }
+}
+
+/** True in the engine's dynamic-provider host process (@pulumi/pulumi cmd/dynamic-provider). */
+function isEngineProviderHost(): boolean {
+  return /[\\/]cmd[\\/]dynamic-provider[\\/]index\.js$/.test(require.main?.filename ?? "");
 }
 
 /** The shared sequencer. */

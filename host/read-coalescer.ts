@@ -1,0 +1,152 @@
+/**
+ * Request coalescing: idempotent reads for the same node that arrive within a short window go out as ONE remote
+ * batch (core/remote-batch, commands run in parallel on the node), so a refresh costs a handful of SSH round
+ * trips instead of one per resource, and a container's feature guards, snapshot list and config read share one.
+ *
+ * Only commands the caller marked `idempotent` with no stdin and no streaming are coalesced; everything else
+ * passes straight through. A batch that fails as a whole (dropped connection, cut-off output) fails every read in
+ * it with that error; the pool already re-ran it once when the drop allows (it is idempotent).
+ */
+import { randomBytes } from "node:crypto";
+import { buildBatchCommand, parseBatchOutput } from "../core/remote-batch";
+import type { CommandTransport, ExecOptions, ExecResult, NodeTarget } from "./transport";
+
+/** Options of {@link ReadCoalescer}. */
+export interface ReadCoalescerOptions {
+  /** How long the first read of a batch waits for others, ms. @default 3 */
+  windowMs?: number;
+  /** Reads per batch at most; a full batch goes out at once. @default 24 */
+  maxBatch?: number;
+  /** Source of batch nonces; tests inject a fixed one. @default 16 random bytes as hex */
+  nonce?: () => string;
+}
+
+/**
+ * A batch is one `sh -c` argument, and Linux caps one argument at 128 KiB (MAX_ARG_STRLEN); the login shell on
+ * the node receives the whole command as one. Batches close well below that.
+ */
+const MAX_BATCH_CHARS = 48 * 1024;
+
+/** Counters for tests and benchmarks. */
+export interface ReadCoalescerStats {
+  /** Reads submitted for coalescing. */
+  reads: number;
+  /** Round trips those reads took (a lone read is sent as is). */
+  roundTrips: number;
+  /** Reads answered from a primed result, with no round trip. */
+  served: number;
+}
+
+interface Waiting {
+  argv: readonly string[];
+  options: ExecOptions;
+  resolve: (r: ExecResult) => void;
+  reject: (e: unknown) => void;
+}
+
+const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
+
+/** A {@link CommandTransport} that batches concurrent idempotent reads per node; see the module comment. */
+export class ReadCoalescer implements CommandTransport {
+  private readonly primed = new Map<string, Map<string, { result: ExecResult; until: number }>>();
+  private readonly queues = new Map<string, { node: NodeTarget; items: Waiting[]; chars: number; timer?: NodeJS.Timeout }>();
+  private readonly counters: ReadCoalescerStats = { reads: 0, roundTrips: 0, served: 0 };
+  private readonly nonce: () => string;
+
+  /** @param inner the transport the batches go through (the SSH pool) */
+  constructor(private readonly inner: CommandTransport, private readonly options: ReadCoalescerOptions = {}) {
+    this.nonce = options.nonce ?? (() => randomBytes(16).toString("hex"));
+  }
+
+  /** Runs one argv; coalesces it with other reads of the same node when it is an idempotent plain read. */
+  exec(node: NodeTarget, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const key = nodeKey(node);
+    if (!options.idempotent || options.stdin !== undefined || options.onStdout) {
+      // Anything that may change the node makes what was read ahead of time stale.
+      this.primed.delete(key);
+      return this.inner.exec(node, argv, options);
+    }
+    this.counters.reads++;
+    const ahead = this.primed.get(key)?.get(JSON.stringify(argv));
+    if (ahead && ahead.until > Date.now()) {
+      this.counters.served++;
+      return Promise.resolve({ ...ahead.result });
+    }
+    const chars = argv.reduce((n, a) => n + a.length + 3, 0);
+    if (this.queues.get(key) && this.queues.get(key)!.chars + chars > MAX_BATCH_CHARS) this.flush(key);
+    let queue = this.queues.get(key);
+    if (!queue) this.queues.set(key, (queue = { node, items: [], chars: 0 }));
+    const q = queue;
+    q.chars += chars;
+    const result = new Promise<ExecResult>((resolve, reject) => q.items.push({ argv, options, resolve, reject }));
+    if (q.items.length >= (this.options.maxBatch ?? 24) || q.chars > MAX_BATCH_CHARS) this.flush(key);
+    else if (!q.timer) q.timer = setTimeout(() => this.flush(key), this.options.windowMs ?? 3);
+    return result;
+  }
+
+  /**
+   * Keeps a read's result for the identical reads that follow within `ttlMs` (a container's refresh reads its
+   * snapshot list once for the snapshot and retention steps). Forgotten as soon as any command that is not an
+   * idempotent read goes to the node.
+   */
+  prime(node: NodeTarget, argv: readonly string[], result: ExecResult, ttlMs = 30_000): void {
+    const key = nodeKey(node);
+    let entries = this.primed.get(key);
+    if (!entries) this.primed.set(key, (entries = new Map()));
+    entries.set(JSON.stringify(argv), { result, until: Date.now() + ttlMs });
+  }
+
+  /** A snapshot of the counters. */
+  stats(): ReadCoalescerStats {
+    return { ...this.counters };
+  }
+
+  private flush(key: string): void {
+    const queue = this.queues.get(key);
+    if (!queue) return;
+    this.queues.delete(key);
+    if (queue.timer) clearTimeout(queue.timer);
+    this.counters.roundTrips++;
+    const { node, items } = queue;
+    if (items.length === 1) {
+      const [only] = items as [Waiting];
+      this.inner.exec(node, only.argv, only.options).then(only.resolve, only.reject);
+      return;
+    }
+    void this.runBatch(node, items);
+  }
+
+  private async runBatch(node: NodeTarget, items: Waiting[]): Promise<void> {
+    const nonce = this.nonce();
+    // The batch lives as long as its slowest read may; any read without a limit gets the transport's default.
+    const limits = items.map((i) => i.options.timeoutMs);
+    const timeoutMs = limits.every((l) => l !== undefined) ? Math.max(...(limits as number[])) : undefined;
+    const maxOutputBytes = items.reduce((sum, i) => sum + (i.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT), 0);
+    // The same read asked twice at once (the snapshot and retention steps both list a CT's snapshots) runs once.
+    const unique = new Map<string, number>();
+    const slot = items.map((i) => {
+      const k = JSON.stringify(i.argv);
+      if (!unique.has(k)) unique.set(k, unique.size);
+      return unique.get(k)!;
+    });
+    const argvs = [...unique.keys()].map((k) => JSON.parse(k) as string[]);
+    try {
+      const batch = buildBatchCommand(argvs, nonce, { parallel: true });
+      const outer = await this.inner.exec(node, batch, { idempotent: true, timeoutMs, maxOutputBytes });
+      const results = parseBatchOutput(outer.stdout, nonce, argvs.length);
+      items.forEach((item, i) => {
+        const r = results[slot[i]!]!;
+        item.resolve({ stdout: capFront(r.stdout, item.options.maxOutputBytes), stderr: capFront(r.stderr, item.options.maxOutputBytes), exitCode: r.exitCode });
+      });
+    } catch (error) {
+      for (const item of items) item.reject(error);
+    }
+  }
+}
+
+const nodeKey = (node: NodeTarget) => [node.user, node.host, node.port, node.hostKeyFingerprint ?? "", node.knownHostsFile ?? ""].join("\u0000");
+
+/** Keeps the last `max` bytes' worth of characters, as the pool does for a single command. */
+function capFront(text: string, max: number | undefined): string {
+  return max !== undefined && text.length > max ? text.slice(-max) : text;
+}
