@@ -23,8 +23,6 @@ export interface SequencerOptions {
   backoff?: BackoffOptions;
   /** Decides whether a `CT is locked` failure is worth waiting for. Without one, every lock is retried. */
   probeLock?: LockProbe;
-  /** Pause before a second lock probe confirms a lock as stuck. @default 1000 */
-  stuckConfirmMs?: number;
   /** Injected for tests. */
   sleep?: (ms: number) => Promise<void>;
   /** Receives one line per retry, for progress output. */
@@ -102,6 +100,9 @@ export class OperationSequencer {
   }
 
   private async withRetry<T>(node: string, vmid: number | undefined, label: string, operation: () => Promise<T>): Promise<T> {
+    // A lock with no task holding it is either stuck or was released a moment ago (between our failed attempt and
+    // the probe). One more attempt tells them apart: locked again with still no task means stuck.
+    let suspectedStuck = false;
     for (let attempt = 1; ; attempt++) {
       try {
         return await operation();
@@ -111,10 +112,10 @@ export class OperationSequencer {
         if (kind === "locked" && vmid !== undefined && this.options.probeLock) {
           const lock = error instanceof PctError ? error.details.lock : undefined;
           if ((await this.options.probeLock(node, vmid, lock)) === "stuck") {
-            // Ask twice: a task can set its lock a moment before it shows in the node's active-task list (PVE's
-            // fork_worker lists the child after forking it), and one look in that window would call it stuck.
-            await this.sleep(this.options.stuckConfirmMs ?? 1000);
-            if ((await this.options.probeLock(node, vmid, lock)) === "stuck") throw stuckLockError(error as PctError, vmid, lock);
+            if (suspectedStuck) throw stuckLockError(error as PctError, vmid, lock);
+            suspectedStuck = true;
+          } else {
+            suspectedStuck = false;
           }
         }
         const delay = planBackoffDelay(attempt + 1, this.backoff);

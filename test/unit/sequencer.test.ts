@@ -98,16 +98,23 @@ describe("OperationSequencer", () => {
     assert.equal(calls, 4);
   });
 
-  it("reports a lock that no task holds as stuck at once, with the command that clears it", async () => {
+  it("reports a lock that no task holds as stuck after one confirming attempt, with the command that clears it", async () => {
     let calls = 0;
     const seq = new OperationSequencer({ ...noSleep, probeLock: async () => "stuck" });
     const error = await seq.mutate("pve", [100], "snapshot", async () => { calls++; throw locked("snapshot-delete"); }).catch((e) => e);
-    assert.equal(calls, 1);
+    assert.equal(calls, 2);
     assert.ok(error instanceof PctError);
     assert.equal(error.code, "pct-stuck-lock");
     assert.equal(error.details.lock, "snapshot-delete");
     assert.match(error.message, /pct unlock 100/);
     assert.match(error.message, /delsnapshot 100 .* --force/);
+  });
+
+  it("succeeds when a lock that no task held was released in the meantime", async () => {
+    let calls = 0;
+    const seq = new OperationSequencer({ ...noSleep, probeLock: async () => "stuck" });
+    assert.equal(await seq.mutate("pve", [100], "start", async () => { if (++calls === 1) throw locked("backup"); return "ok"; }), "ok");
+    assert.equal(calls, 2);
   });
 
   it("gives up after the configured attempts and surfaces the last error", async () => {

@@ -86,11 +86,12 @@ export function dropSession(): never {
 }
 
 /** Starts the detached helper that removes a transient lock after `ms`. */
-export function spawnLockRemover(env: SimEnv, vmid: number, lock: string, ms: number): void {
+export function spawnLockRemover(env: SimEnv, vmid: number, lock: string, ms: number): number | undefined {
   const child = spawn(process.execPath, [path.join(__dirname, "transient-lock-main.js"), String(vmid), lock, String(ms)], {
     detached: true,
     stdio: "ignore",
     env: { ...process.env, PHOENIX_SIM_ROOT: env.root, PHOENIX_SIM_NODE: env.node },
   });
   child.unref();
+  return child.pid;
 }

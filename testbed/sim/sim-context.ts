@@ -2,6 +2,7 @@
  * One invocation of a simulated tool: its environment, the fault that fires for it, the task (worker)
  * runner with PVE's output conventions (pct.md §1.3), and the exit path that writes the command log.
  */
+import { registerTask } from "./tasks";
 import { Die, Param400 } from "./sim-errors";
 import { SimEnv, err, out, sleepForever } from "./sim-env";
 import { appendCommandLog } from "./command-log";
@@ -54,8 +55,10 @@ export function applyFaultAtStart(ctx: Ctx, vmid: number | undefined, hasMidpoin
     case "transient-lock":
       if (vmid !== undefined) {
         const lock = rule.lock ?? "backup";
+        // As on PVE, the task exists before its lock: fork_worker lists the worker, which then locks the config.
+        const holder = spawnLockRemover(ctx.env, vmid, lock, rule.ms ?? 1000);
+        if (holder !== undefined) registerTask(ctx.env, lock === "backup" ? "vzdump" : "vzsnapshot", vmid, holder);
         setLock(ctx, vmid, lock);
-        spawnLockRemover(ctx.env, vmid, lock, rule.ms ?? 1000);
       }
       ctx.fault = undefined;
       return;

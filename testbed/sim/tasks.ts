@@ -17,7 +17,10 @@ export const TASK_TYPES: Readonly<Record<string, string>> = {
 const tasksDir = (env: SimEnv) => path.join(env.root, "nodes", env.node, "state", "tasks");
 const hex = (n: number, width = 8) => n.toString(16).toUpperCase().padStart(width, "0");
 
-/** Registers a running task of this process; the record is removed when the process exits normally. */
+/**
+ * Registers a running task of process `pid` (default: this one). The record is removed when this process exits
+ * normally, if the task is this process's own; a task of another process removes its own record.
+ */
 export function registerTask(env: SimEnv, type: string, vmid: number | undefined, pid = process.pid): void {
   const starttime = Math.floor(Date.now() / 1000);
   const upid = `UPID:${env.node}:${hex(pid)}:${hex(0)}:${hex(starttime)}:${type}:${vmid ?? ""}:root@pam:`;
@@ -25,7 +28,7 @@ export function registerTask(env: SimEnv, type: string, vmid: number | undefined
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${pid}.json`);
   fs.writeFileSync(file, JSON.stringify({ upid, node: env.node, pid, pstart: 0, starttime, type, id: vmid === undefined ? "" : String(vmid), user: "root@pam" }));
-  process.on("exit", () => fs.rmSync(file, { force: true }));
+  if (pid === process.pid) process.on("exit", () => fs.rmSync(file, { force: true }));
 }
 
 /** A task's process is running: it exists and is not a zombie (a killed process that nobody reaped yet). */
