@@ -2,6 +2,7 @@
  * Test harness for the simulated PVE node: a temporary cluster dir with a busybox template, and a runner
  * for the real testbed/bin executables (no SSH involved).
  */
+import { runKillProcessesUnder } from "../../testbed/launcher/processes";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -83,6 +84,8 @@ export function makeSim(node = "pve"): Sim {
       return fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     },
     cleanup() {
+      // Containers started by the tests run detached (as on a real node): end them before removing their root.
+      runKillProcessesUnder(root);
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
