@@ -4,7 +4,7 @@
  * same way, and an already-converged container yields an empty plan (no mutating pct call).
  */
 import { ContainerInputs } from "./inputs";
-import { buildDesiredOptions, LIVE_KEYS, MANAGED_KEYS, ownershipMarker, sameOptionValue } from "./desired-options";
+import { buildDesiredOptions, LIVE_KEYS, MANAGED_KEYS, sameOptionValue } from "./desired-options";
 import { isEmptyMountPlan, MountPlan, planMounts } from "./mount-plan";
 import { parsePropertyString, parseSizeGiB } from "./pve-values";
 import { buildDesiredRawLines } from "./raw-lines";
@@ -132,4 +132,3 @@ function describeSetChange(before: readonly string[], after: readonly string[]):
   return [...added.map((l) => `+ ${l}`), ...removed.map((l) => `- ${l}`)].join("; ");
 }
 
-export { ownershipMarker };

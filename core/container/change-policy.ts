@@ -50,14 +50,6 @@ export const CONTAINER_CHANGE_POLICY = {
   adopt: "ignore",
 } as const satisfies Record<keyof ContainerInputs, ChangeClass>;
 
-/** A field whose change needs the container to be replaced. */
-export type ReplaceField = { [K in keyof typeof CONTAINER_CHANGE_POLICY]: (typeof CONTAINER_CHANGE_POLICY)[K] extends "replace" ? K : never }[keyof typeof CONTAINER_CHANGE_POLICY];
-
-/** Fields that replace the container when they change, in a stable order. */
-export function replaceFields(): (keyof ContainerInputs)[] {
-  return (Object.keys(CONTAINER_CHANGE_POLICY) as (keyof ContainerInputs)[]).filter((k) => CONTAINER_CHANGE_POLICY[k] === "replace");
-}
-
 /** Mount-point lists: adding entries is live, changing or removing one needs a restart. */
 export function classifyMountListChange<T extends { mountPoint: string }>(before: readonly T[], after: readonly T[]): ChangeClass {
   const key = (x: T) => JSON.stringify(Object.entries(x).sort());
