@@ -3,7 +3,7 @@
  * profile: cold create (against the critical-path bound), no-op up and refresh (against a baseline program with
  * the same resource graph and no SSH), pooled vs one connection per command, the provider's peak RSS.
  *
- *   node dist/bench/fleet-bench.js [--containers 50] [--no-baseline] [--no-per-command] [--uncoalesced]
+ *   node dist/bench/fleet-bench.js [--containers 50] [--parallel 64] [--no-baseline] [--no-per-command] [--uncoalesced]
  *
  * `--uncoalesced` adds a refresh with PHOENIX_COALESCE_READS=0 (the provider before host/read-coalescer).
  *
@@ -14,6 +14,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { engineParallel } from "../cli/engine";
 import { phoenixProgram } from "../components/stack-program";
 import { installTemplate } from "../testbed/templates";
 import { REALISTIC_LATENCY_MS } from "../testbed/launcher/sshd-config";
@@ -25,6 +26,8 @@ import { buildFleetTasks, computeCriticalPathBound } from "./critical-path";
 import { BENCH_FEATURE_FILES, buildFleetConfig, FleetShape, planFleetMembers } from "./fleet-config";
 
 const NODES = ["pve1", "pve2"];
+/** The engine parallelism the phoenix CLI uses (`--parallel 8` measures the engine's own default on 2 cores). */
+const parallel = option("parallel", engineParallel());
 const PER_NODE_LIMIT = 4; // OperationSequencer's default
 
 interface ProcessStats {
@@ -37,7 +40,11 @@ interface ProcessStats {
   /** How the process ended (exit, SIGINT …) and when, against the operation's end. */
   endedBy?: string;
   endedAt?: number;
-  reads?: { reads: number; roundTrips: number; served: number };
+  reads?: { reads: number; roundTrips: number };
+  /** Node inventories fetched (host/inventory-reader). */
+  inventories?: number;
+  /** CPU time of the provider process, ms. */
+  cpuMs?: number;
 }
 
 /** One measured engine operation. */
@@ -50,6 +57,21 @@ interface Measured {
   /** Their summed run time on the nodes, ms (the simulator's own work plus injected latency). */
   remoteMs: number;
   changes: Record<string, number>;
+  /** CPU seconds spent during the operation, by whom (see {@link cpuSeconds}). */
+  cpu: { engine: number; provider: number; nodes: number };
+}
+
+/**
+ * CPU seconds a process and its reaped descendants used: utime + stime + cutime + cstime of /proc/<pid>/stat.
+ * Read for this process (the engine's CLI, language host and provider are reaped when an operation ends) and
+ * for each node's sshd listener (its sessions, and the pct processes they ran, are reaped when the provider's
+ * connection closes at the end of the operation).
+ */
+function cpuSeconds(pid: number | "self"): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14–17 of proc(5), counted from 1; `fields` starts at field 3.
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0) / 100;
 }
 
 const flag = (name: string) => process.argv.includes(`--${name}`);
@@ -71,6 +93,8 @@ function vmidOf(argv: string[]): string {
 /** Runs `op` and collects what it cost. The stats file gets its line when the provider process exits. */
 async function measure(label: string, t: TestNodes, statsFile: string, op: () => Promise<{ changes?: Record<string, number> }>): Promise<Measured> {
   const marks = NODES.map((n) => readCommandLog(t.cluster.root, n).length);
+  const listeners = t.cluster.nodes.map((n) => n.pid);
+  const cpuBefore = { self: cpuSeconds("self"), nodes: sum(listeners.map(cpuSeconds)) };
   const statsMark = readStats(statsFile).length;
   const start = performance.now();
   const result = await op();
@@ -78,6 +102,8 @@ async function measure(label: string, t: TestNodes, statsFile: string, op: () =>
   const endedAt = Date.now();
   // The engine stops the provider plugin as the operation ends; give its exit hook a moment.
   for (let i = 0; i < 20 && readStats(statsFile).length === statsMark; i++) await new Promise((r) => setTimeout(r, 100));
+  // The nodes' sessions end with the provider's connections; let their listeners reap them.
+  await new Promise((r) => setTimeout(r, 500));
   const perContainer = new Map<string, number>();
   let remoteMs = 0;
   NODES.forEach((n, i) => {
@@ -86,7 +112,10 @@ async function measure(label: string, t: TestNodes, statsFile: string, op: () =>
       remoteMs += c.ms;
     }
   });
-  const m = { label, wallMs, processes: readStats(statsFile).slice(statsMark), perContainer, remoteMs, changes: result.changes ?? {} };
+  const processes = readStats(statsFile).slice(statsMark);
+  const provider = sum(processes.map((p) => p.cpuMs ?? 0)) / 1000;
+  const cpu = { engine: cpuSeconds("self") - cpuBefore.self - provider, provider, nodes: sum(listeners.map(cpuSeconds)) - cpuBefore.nodes };
+  const m = { label, wallMs, processes, perContainer, remoteMs, changes: result.changes ?? {}, cpu };
   const lag = m.processes.map((p) => (p.endedAt !== undefined ? `${p.endedBy} ${p.endedAt - endedAt} ms after the operation` : "?")).join(", ");
   console.error(`[bench] ${label}: ${(wallMs / 1000).toFixed(1)} s, ${JSON.stringify(m.processes)}, provider ended: ${lag}, changes ${JSON.stringify(m.changes)}`);
   return m;
@@ -125,6 +154,8 @@ function killContainers(root: string): void {
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+/** Cores of this machine: the CPU floor of a run is the CPU it used over these. */
+const CORES = os.cpus().length;
 
 function describeRun(m: Measured, resources: number, baseline?: Measured): string {
   const p = m.processes;
@@ -142,7 +173,10 @@ function describeRun(m: Measured, resources: number, baseline?: Measured): strin
     counts.length ? `${(sum(counts) / counts.length).toFixed(1)} (max ${Math.max(...counts)})` : "0",
     (m.remoteMs / 1000).toFixed(1),
     p.length ? String(Math.max(...p.map((s) => Math.round(s.maxRssKiB / 1024)))) : "—",
-    p.some((s) => s.reads) ? p.map((s) => `${s.reads!.reads} → ${s.reads!.roundTrips} (+${s.reads!.served} prefetched)`).join(", ") : "—",
+    String(sum([...m.perContainer.values()])),
+    `${m.cpu.engine.toFixed(1)} / ${m.cpu.provider.toFixed(1)} / ${m.cpu.nodes.toFixed(1)}`,
+    `${(sum(Object.values(m.cpu)) / CORES).toFixed(1)}`,
+    p.some((s) => s.reads) ? p.map((s) => `${s.reads!.reads} → ${s.reads!.roundTrips} (${s.inventories ?? 0} inventories)`).join(", ") : "—",
   ];
   return `| ${cells.join(" | ")} |`;
 }
@@ -172,21 +206,21 @@ async function main(): Promise<void> {
 
     const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
     const loadBefore = load();
-    const cold = await measure("cold up", t, statsFile, async () => changesOf(await stack.stack.up()));
+    const cold = await measure("cold up", t, statsFile, async () => changesOf(await stack.stack.up({ parallel })));
     const deployment = (await stack.stack.exportStack()).deployment as { resources: DeployedResource[] };
     const resources = deployment.resources.filter((r) => r.custom && r.type.startsWith("pulumi-nodejs:dynamic/")).length;
-    const noopUp = await measure("no-op up", t, statsFile, async () => changesOf(await stack.stack.up()));
-    const refresh = await measure("refresh", t, statsFile, async () => changesOf(await stack.stack.refresh()));
+    const noopUp = await measure("no-op up", t, statsFile, async () => changesOf(await stack.stack.up({ parallel })));
+    const refresh = await measure("refresh", t, statsFile, async () => changesOf(await stack.stack.refresh({ parallel })));
     let refreshUncoalesced: Measured | undefined;
     if (flag("uncoalesced")) {
       setEnv(stack, { PHOENIX_COALESCE_READS: "0" });
-      refreshUncoalesced = await measure("refresh, reads not coalesced", t, statsFile, async () => changesOf(await stack.stack.refresh()));
+      refreshUncoalesced = await measure("refresh, reads not coalesced", t, statsFile, async () => changesOf(await stack.stack.refresh({ parallel })));
       setEnv(stack, { PHOENIX_COALESCE_READS: undefined });
     }
     let perCommand: Measured | undefined;
     if (!flag("no-per-command")) {
       setEnv(stack, { PHOENIX_SSH_CONNECTION_PER_COMMAND: "1" });
-      perCommand = await measure("refresh, one connection per command", t, statsFile, async () => changesOf(await stack.stack.refresh()));
+      perCommand = await measure("refresh, one connection per command", t, statsFile, async () => changesOf(await stack.stack.refresh({ parallel })));
       setEnv(stack, { PHOENIX_SSH_CONNECTION_PER_COMMAND: undefined });
     }
 
@@ -196,22 +230,22 @@ async function main(): Promise<void> {
     if (!flag("no-baseline")) {
       const base = await openStack({ program: async () => runBaselineProgram(deployment.resources), stackName: "baseline", env: { PHOENIX_STATS_FILE: statsFile } });
       stacks.push(base);
-      baseCold = await measure("baseline cold up", t, statsFile, async () => changesOf(await base.stack.up()));
-      baseUp = await measure("baseline no-op up", t, statsFile, async () => changesOf(await base.stack.up()));
-      baseRefresh = await measure("baseline refresh", t, statsFile, async () => changesOf(await base.stack.refresh()));
+      baseCold = await measure("baseline cold up", t, statsFile, async () => changesOf(await base.stack.up({ parallel })));
+      baseUp = await measure("baseline no-op up", t, statsFile, async () => changesOf(await base.stack.up({ parallel })));
+      baseRefresh = await measure("baseline refresh", t, statsFile, async () => changesOf(await base.stack.refresh({ parallel })));
     }
     const loadAfter = load();
 
     const bound = computeCriticalPathBound(buildFleetTasks(members, REALISTIC_LATENCY_MS), PER_NODE_LIMIT);
-    const machine = `nproc ${execFileSync("nproc").toString().trim()}, Linux ${os.release()}, node ${process.version}, ${new Date().toISOString()}, load average ${loadBefore} before / ${loadAfter} after`;
-    const header = "| run | wall s | vs baseline | provider processes | connections opened | handshakes | SSH round trips | round trips / resource | remote commands / container | remote command time s | provider peak RSS MiB | coalesced reads → round trips |";
+    const machine = `nproc ${execFileSync("nproc").toString().trim()}, Linux ${os.release()}, node ${process.version}, ${new Date().toISOString()}, load average ${loadBefore} before / ${loadAfter} after, engine parallel ${parallel}`;
+    const header = "| run | wall s | vs baseline | provider processes | connections opened | handshakes | SSH round trips | round trips / resource | remote commands / container | remote command time s | provider peak RSS MiB | pct/pvesh starts | CPU s: engine / provider / nodes | CPU floor s | coalesced reads → round trips |";
     const lines = [
       `### Fleet: ${members.length} containers on ${NODES.length} nodes, ${resources} dynamic resources`,
       "",
       `Machine: ${machine}.`,
       "",
       header,
-      "|---|---|---|---|---|---|---|---|---|---|---|---|",
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
       describeRun(cold, resources, baseCold),
       describeRun(noopUp, resources, baseUp),
       describeRun(refresh, resources, baseRefresh),
@@ -222,7 +256,8 @@ async function main(): Promise<void> {
       `Cold create: ${(cold.wallMs / 1000).toFixed(1)} s against a critical-path bound of ${(bound.boundMs / 1000).toFixed(1)} s ` +
         `(longest chain ${(bound.criticalPathMs / 1000).toFixed(1)} s through CT ${bound.criticalPath.join(" → ")}; node work ` +
         `${Object.entries(bound.nodeWorkMs).map(([n, w]) => `${n} ${(w / 1000).toFixed(1)} s`).join(", ")} over ${PER_NODE_LIMIT} slots): ratio ×${(cold.wallMs / bound.boundMs).toFixed(2)}` +
-        (baseCold ? `; the engine alone creates the same graph in ${(baseCold.wallMs / 1000).toFixed(1)} s, ratio to bound + that ×${(cold.wallMs / (bound.boundMs + baseCold.wallMs)).toFixed(2)}.` : "."),
+        (baseCold ? `; the engine alone creates the same graph in ${(baseCold.wallMs / 1000).toFixed(1)} s, ratio to bound + that ×${(cold.wallMs / (bound.boundMs + baseCold.wallMs)).toFixed(2)}.` : ".") +
+        ` CPU floor of the run on ${CORES} cores: ${(sum(Object.values(cold.cpu)) / CORES).toFixed(1)} s (the simulated nodes share this machine's cores with the engine), wall ×${(cold.wallMs / 1000 / (sum(Object.values(cold.cpu)) / CORES)).toFixed(2)} of it.`,
     ];
     if (perCommand) {
       const pooledHs = sum(refresh.processes.map((s) => s.handshakes)) || 1;

@@ -24,7 +24,22 @@ export interface EngineRunResult {
   error?: string;
 }
 
-const targetOptions = (targets?: string[]) => (targets ? { target: targets, targetDependents: false } : {});
+/**
+ * Resource operations the engine runs at once, unless `PULUMI_PARALLEL` says otherwise. The engine's own default
+ * is 4 × CPUs (8 on a 2-core runner), but the provider already limits what reaches each node (the sequencer's
+ * `perNodeParallelism`): with 8 engine slots, operations queued behind one node's limit hold slots that ready work
+ * on another node could use, and a refresh reads only 8 resources at a time, so a container's feature guards
+ * rarely arrive together to share one `pct exec`. Measured in BENCHMARKS.md (fleet benchmark).
+ */
+export const DEFAULT_ENGINE_PARALLEL = 64;
+
+/** The `parallel` option of every engine operation: `PULUMI_PARALLEL` when set to a positive integer. */
+export function engineParallel(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.PULUMI_PARALLEL);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_ENGINE_PARALLEL;
+}
+
+const targetOptions = (targets?: string[]) => ({ parallel: engineParallel(), ...(targets ? { target: targets, targetDependents: false } : {}) });
 
 /** The changes of a summary, with the op names `create/update/replace/delete/same` always present. */
 export function normaliseChanges(raw: Record<string, number> | undefined): Record<string, number> {
@@ -64,7 +79,7 @@ export function runUp(stack: Stack, opts: EngineRunOptions): Promise<EngineRunRe
 
 /** `pulumi destroy` of exactly `targets`. */
 export function runDestroy(stack: Stack, opts: EngineRunOptions & { targets: string[] }): Promise<EngineRunResult> {
-  return run(opts.progress, async (onEvent) => (await stack.destroy({ target: opts.targets, targetDependents: false, onEvent })).summary.resourceChanges as Record<string, number> | undefined);
+  return run(opts.progress, async (onEvent) => (await stack.destroy({ ...targetOptions(opts.targets), onEvent })).summary.resourceChanges as Record<string, number> | undefined);
 }
 
 /** Every resource URN in the stack's state. */

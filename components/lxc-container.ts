@@ -138,6 +138,7 @@ export class LxcContainer extends pulumi.ComponentResource {
       env,
       contentHash: hashFeatureInputs({ ...scripts }, env),
       trigger: this.container.generation,
+      siblings: spec.features,
     }, { parent: this, dependsOn: [after] });
   }
 

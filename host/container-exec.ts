@@ -34,7 +34,11 @@ export interface ScriptResult {
   output: string;
 }
 
-const MAX_OUTPUT = 64 * 1024;
+/** How much of a script's output is kept (the last part), bytes. */
+export const MAX_SCRIPT_OUTPUT = 64 * 1024;
+
+/** A script's time limit when its run sets none, ms. */
+export const DEFAULT_SCRIPT_TIMEOUT_MS = 600_000;
 
 /** The argv that runs a script in a container. */
 export function buildScriptArgv(run: Pick<ScriptRun, "script" | "env" | "args" | "name">): string[] {
@@ -53,9 +57,14 @@ export async function runScriptInContainer(client: PctClient, vmid: number, run:
         for (const l of lines) run.onLine!(l);
       }
     : undefined;
-  const result = await client.exec(vmid, buildScriptArgv(run), { timeoutMs: run.timeoutMs ?? 600_000, maxOutputBytes: MAX_OUTPUT, onStdout, idempotent: run.idempotent });
+  const result = await client.exec(vmid, buildScriptArgv(run), { timeoutMs: run.timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS, maxOutputBytes: MAX_SCRIPT_OUTPUT, onStdout, idempotent: run.idempotent });
   if (partial && run.onLine) run.onLine(partial);
-  const output = (result.stdout + (result.stderr ? `\n${result.stderr}` : "")).slice(-MAX_OUTPUT);
+  return toScriptResult(result);
+}
+
+/** A script's {@link ScriptResult} from what its command produced: stdout, then stderr, capped. */
+export function toScriptResult(result: { stdout: string; stderr: string; exitCode: number | null }): ScriptResult {
+  const output = (result.stdout + (result.stderr ? `\n${result.stderr}` : "")).slice(-MAX_SCRIPT_OUTPUT);
   return { exitCode: result.exitCode, output };
 }
 

@@ -3,17 +3,20 @@
  * raw `lxc.*` line edit, which no pct command can make (PVE's API refuses raw keys, so the config file is
  * edited directly — under PVE's own config flock, main section only, compare-and-swap on the file digest).
  */
-import { createHash, randomBytes } from "node:crypto";
-import { ObservedContainer } from "../core/container/apply-plan";
+import { randomBytes } from "node:crypto";
+import { ABSENT, ContainerFacts, ObservedWithFile, observeContainer } from "../core/container/observed";
 import { AppArmorInputs } from "../core/container/inputs";
 import { normaliseRawLine } from "../core/container/pve-values";
 import { replaceMainLxcLines } from "../core/conf-file";
-import { PctError, formatErrorMessage } from "../core/errors";
-import { parsePctConfig, parsePctPending, parsePctStatus } from "../core/parse-config";
-import { buildConfigArgv, buildPendingArgv, buildStatusArgv } from "../core/pct-argv";
+import { confDigest, parseConfText, snapshotListOf } from "../core/conf-views";
+import { CommandContext, PctError, formatErrorMessage } from "../core/errors";
+import { parsePctStatus } from "../core/parse-config";
+import { buildStatusArgv } from "../core/pct-argv";
+import type { CommandOutput, SnapshotList } from "../core/pct-model";
 import { classifyPctFailure } from "../core/pct-failure";
 import { buildBatchCommand, parseBatchOutput } from "../core/remote-batch";
 import { redactArgv } from "../core/shell-quote";
+import type { InventoryReader } from "./inventory-reader";
 import { CommandTransport, NodeTarget } from "./transport";
 
 /** Path of a container's config on a PVE node (a pmxcfs link to nodes/<node>/lxc). */
@@ -21,66 +24,103 @@ export const confPath = (vmid: number) => `/etc/pve/lxc/${vmid}.conf`;
 /** PVE's config flock (pve-common `lock_file_full` via `PVE::LXC::Config::lock_config`). */
 export const confLockPath = (vmid: number) => `/run/lock/lxc/pve-config-${vmid}.lock`;
 
-/** The observation plus the raw file text it was read from (the base of a raw-line edit). */
-export interface ObservedWithFile extends ObservedContainer {
-  /** The config file as read, for the compare-and-swap edit; undefined when the CT does not exist. */
-  confText?: string;
+export type { ObservedWithFile } from "../core/container/observed";
+
+/** What a read needs besides the config: the custom AppArmor profile file, the GPUs (for /proc/devices). */
+export interface ObservationWants {
+  apparmor?: AppArmorInputs | "unconfined";
+  gpus?: readonly number[];
 }
 
 /**
- * Reads everything the converge plan needs in ONE round trip: `pct config --current`, `pct pending`,
- * `pct status`, the config file, the AppArmor profile file (when one is configured) and /proc/devices (for
- * the dynamic `nvidia-uvm` major when GPUs are assigned).
+ * Reads everything the converge plan needs in ONE round trip: the config file and, when it exists, `pct status`
+ * (core/conf-views derives from the file what `pct config --current` and `pct pending` would print: one pct
+ * start-up instead of three), plus the AppArmor profile file (when one is configured) and /proc/devices (for the dynamic
+ * `nvidia-uvm` major when GPUs are assigned).
  */
-export async function readObservedContainer(
-  transport: CommandTransport,
-  node: NodeTarget,
-  vmid: number,
-  wants: { apparmor?: AppArmorInputs | "unconfined"; gpus?: readonly number[] } = {},
-): Promise<ObservedWithFile> {
-  const parts: string[][] = [buildConfigArgv(vmid, { current: true }), buildPendingArgv(vmid), buildStatusArgv(vmid), ["cat", confPath(vmid)]];
-  const apparmorAt = wants.apparmor && wants.apparmor !== "unconfined" ? parts.push(["cat", `/etc/apparmor.d/${wants.apparmor.fileName}`]) - 1 : -1;
-  const devicesAt = wants.gpus?.length ? parts.push(["cat", "/proc/devices"]) - 1 : -1;
+export async function readObservedContainer(transport: CommandTransport, node: NodeTarget, vmid: number, wants: ObservationWants = {}): Promise<ObservedWithFile> {
+  const extras = extraReads(wants);
+  // `pct status` only when the config exists: a container about to be created costs no pct start-up to learn
+  // that it does not exist (a missing config is exactly what pct reports as "does not exist").
+  const statusArgv = buildStatusArgv(vmid);
+  const statusIfExists = ["sh", "-c", '[ -e "$1" ] || exit 0; shift; exec "$@"', "phoenix-status", confPath(vmid), ...statusArgv];
+  const parts: string[][] = [["cat", confPath(vmid)], statusIfExists, ...extras.map((e) => e.argv)];
   const nonce = randomBytes(16).toString("hex");
-  // The parts are independent reads: run at once, the batch costs the slowest of them, not their sum (on a
-  // real node each pct call is a perl start-up of a few hundred ms).
+  // The parts are independent reads: run at once, the batch costs the slowest of them, not their sum.
   const outer = await transport.exec(node, buildBatchCommand(parts, nonce, { parallel: true }), { idempotent: true });
-  const results = parseBatchOutput(outer.stdout, nonce, parts.length);
+  const [conf, status, ...rest] = parseBatchOutput(outer.stdout, nonce, parts.length);
   const ctx = { node: node.name, vmid };
-  const configError = classifyPctFailure(parts[0]!, results[0]!, ctx);
-  if (configError?.code === "pct-not-found") return { exists: false, running: false, options: {}, pending: {}, rawLines: [] };
-  for (const i of [0, 1, 2]) {
-    const error = classifyPctFailure(parts[i]!, results[i]!, ctx);
-    if (error) throw error;
+  const command = `cat ${confPath(vmid)}`;
+  if (conf!.exitCode !== 0 && /No such file or directory/.test(conf!.stderr) && status!.exitCode === 0 && status!.stdout === "") return { ...ABSENT };
+  const statusError = classifyPctFailure(statusArgv, status!, ctx);
+  // Destroyed between the two reads: gone.
+  if (statusError?.code === "pct-not-found") return { ...ABSENT };
+  if (statusError) throw statusError;
+  if (conf!.exitCode !== 0 || status!.stdout === "") {
+    // The config vanished or appeared between the two reads, or /etc/pve is unreadable.
+    const context = { ...ctx, command, exitCode: conf!.exitCode ?? undefined, stderrTail: conf!.stderr };
+    throw new PctError("pct-failed", `reading CT ${vmid} failed: its config changed while it was read`, context, {}, { hint: "run the command again; if it persists, check /etc/pve on the node (pmxcfs, quorum)" });
   }
-  const config = parsePctConfig(results[0]!.stdout, "pct config --current 1");
-  const pending: Record<string, string | null> = {};
-  for (const p of parsePctPending(results[1]!.stdout)) {
-    if (p.delete) pending[p.key] = null;
-    else if (p.pending !== undefined) pending[p.key] = p.pending;
-  }
-  const { lock, ...options } = config.options;
-  const observed: ObservedWithFile = {
-    exists: true,
-    running: parsePctStatus(results[2]!.stdout).status === "running",
-    options,
-    pending,
-    rawLines: config.lxc.filter((l) => l.key !== "lxc.environment.runtime").map((l) => `${l.key}: ${l.value}`),
-    description: config.description,
-    lock,
-    confText: results[3]!.exitCode === 0 ? results[3]!.stdout : undefined,
-  };
-  if (apparmorAt >= 0 && results[apparmorAt]!.exitCode === 0) observed.apparmorFile = results[apparmorAt]!.stdout;
-  if (devicesAt >= 0) {
-    const m = /^\s*(\d+)\s+nvidia-uvm$/m.exec(results[devicesAt]!.stdout);
-    if (m) observed.uvmMajor = Number(m[1]);
-  }
-  return observed;
+  return observeContainer(vmid, { status: parsePctStatus(status!.stdout).status, confText: conf!.stdout, ...extraFacts(extras, rest) });
 }
 
-/** SHA-1 of a config text, the digest PVE itself uses for `--digest` checks. */
-export function confDigest(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
+/**
+ * The same observation from the node's inventory (host/inventory-reader), for refresh: no pct call of its own,
+ * only the extra files when the inputs need them. Falls back to {@link readObservedContainer} when the inventory
+ * cannot answer for this container.
+ */
+export async function readObservedFromInventory(inventory: InventoryReader, node: NodeTarget, vmid: number, wants: ObservationWants = {}): Promise<ObservedWithFile> {
+  const answer = await inventory.container(node, vmid);
+  if (!answer) return readObservedContainer(inventory, node, vmid, wants);
+  if (!answer.exists) return { ...ABSENT };
+  const extras = extraReads(wants);
+  const results = await Promise.all(extras.map((e) => inventory.exec(node, e.argv, { idempotent: true })));
+  return observeContainer(vmid, { status: answer.status, confText: answer.confText, ...extraFacts(extras, results) });
+}
+
+type Extra = { fact: "apparmorFile" | "procDevices"; argv: string[] };
+
+function extraReads(wants: ObservationWants): Extra[] {
+  const extras: Extra[] = [];
+  if (wants.apparmor && wants.apparmor !== "unconfined") extras.push({ fact: "apparmorFile", argv: ["cat", `/etc/apparmor.d/${wants.apparmor.fileName}`] });
+  if (wants.gpus?.length) extras.push({ fact: "procDevices", argv: ["cat", "/proc/devices"] });
+  return extras;
+}
+
+function extraFacts(extras: readonly Extra[], results: readonly CommandOutput[]): Partial<ContainerFacts> {
+  const facts: Partial<ContainerFacts> = {};
+  // A profile file that does not exist yet is simply absent: the converge writes it.
+  extras.forEach((e, i) => {
+    if (results[i]!.exitCode === 0) facts[e.fact] = results[i]!.stdout;
+  });
+  return facts;
+}
+
+/**
+ * A container's snapshots, read from its config file (core/conf-views: the same sections pvesh `…/snapshot`
+ * lists, without a pvesh start-up). A missing file is `pct-not-found`, as for any pct command.
+ */
+export async function readSnapshotList(transport: CommandTransport, node: NodeTarget, vmid: number): Promise<SnapshotList> {
+  const command = `cat ${confPath(vmid)}`;
+  const result = await transport.exec(node, ["cat", confPath(vmid)], { idempotent: true });
+  if (result.exitCode === 0) return snapshotListOf(parseConfText(result.stdout, vmid), result.stdout);
+  const context = { node: node.name, vmid, command, exitCode: result.exitCode ?? undefined, stderrTail: result.stderr };
+  if (/No such file or directory/.test(result.stderr)) throw notFound(node, vmid, context);
+  throw new PctError("pct-failed", `reading the snapshots of CT ${vmid} failed`, context, {}, { hint: "run the command again; if it persists, check /etc/pve on the node (pmxcfs, quorum)" });
+}
+
+/** {@link readSnapshotList} from the node's inventory (refresh), falling back to reading the file alone. */
+export async function readSnapshotListFromInventory(inventory: InventoryReader, node: NodeTarget, vmid: number): Promise<SnapshotList> {
+  const answer = await inventory.container(node, vmid);
+  if (!answer) return readSnapshotList(inventory, node, vmid);
+  if (!answer.exists) throw notFound(node, vmid, { node: node.name, vmid, command: "pct list; cat /etc/pve/lxc/*.conf" });
+  return snapshotListOf(parseConfText(answer.confText, vmid), answer.confText, answer.status === "running");
+}
+
+/** The error pct itself gives for a VMID with no config on the node, for reads that looked at the file. */
+function notFound(node: NodeTarget, vmid: number, context: CommandContext): PctError {
+  const hint = `check the VMID: node '${node.name}' has no config for it (the CT may live on another cluster node)`;
+  return new PctError("pct-not-found", `Configuration file 'nodes/${node.name}/lxc/${vmid}.conf' does not exist`, context, {}, { hint });
 }
 
 /**

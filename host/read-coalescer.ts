@@ -1,7 +1,7 @@
 /**
  * Request coalescing: idempotent reads for the same node that arrive within a short window go out as ONE remote
  * batch (core/remote-batch, commands run in parallel on the node), so a refresh costs a handful of SSH round
- * trips instead of one per resource, and a container's feature guards, snapshot list and config read share one.
+ * trips instead of one per resource.
  *
  * Only commands the caller marked `idempotent` with no stdin and no streaming are coalesced; everything else
  * passes straight through. A batch that fails as a whole (dropped connection, cut-off output) fails every read in
@@ -33,8 +33,6 @@ export interface ReadCoalescerStats {
   reads: number;
   /** Round trips those reads took (a lone read is sent as is). */
   roundTrips: number;
-  /** Reads answered from a primed result, with no round trip. */
-  served: number;
 }
 
 interface Waiting {
@@ -48,9 +46,8 @@ const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 
 /** A {@link CommandTransport} that batches concurrent idempotent reads per node; see the module comment. */
 export class ReadCoalescer implements CommandTransport {
-  private readonly primed = new Map<string, Map<string, { result: ExecResult; until: number }>>();
   private readonly queues = new Map<string, { node: NodeTarget; items: Waiting[]; chars: number; timer?: NodeJS.Timeout }>();
-  private readonly counters: ReadCoalescerStats = { reads: 0, roundTrips: 0, served: 0 };
+  private readonly counters: ReadCoalescerStats = { reads: 0, roundTrips: 0 };
   private readonly nonce: () => string;
 
   /** @param inner the transport the batches go through (the SSH pool) */
@@ -61,17 +58,8 @@ export class ReadCoalescer implements CommandTransport {
   /** Runs one argv; coalesces it with other reads of the same node when it is an idempotent plain read. */
   exec(node: NodeTarget, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const key = nodeKey(node);
-    if (!options.idempotent || options.stdin !== undefined || options.onStdout) {
-      // Anything that may change the node makes what was read ahead of time stale.
-      this.primed.delete(key);
-      return this.inner.exec(node, argv, options);
-    }
+    if (!options.idempotent || options.stdin !== undefined || options.onStdout) return this.inner.exec(node, argv, options);
     this.counters.reads++;
-    const ahead = this.primed.get(key)?.get(JSON.stringify(argv));
-    if (ahead && ahead.until > Date.now()) {
-      this.counters.served++;
-      return Promise.resolve({ ...ahead.result });
-    }
     const chars = argv.reduce((n, a) => n + a.length + 3, 0);
     if (this.queues.get(key) && this.queues.get(key)!.chars + chars > MAX_BATCH_CHARS) this.flush(key);
     let queue = this.queues.get(key);
@@ -82,18 +70,6 @@ export class ReadCoalescer implements CommandTransport {
     if (q.items.length >= (this.options.maxBatch ?? 24) || q.chars > MAX_BATCH_CHARS) this.flush(key);
     else if (!q.timer) q.timer = setTimeout(() => this.flush(key), this.options.windowMs ?? 3);
     return result;
-  }
-
-  /**
-   * Keeps a read's result for the identical reads that follow within `ttlMs` (a container's refresh reads its
-   * snapshot list once for the snapshot and retention steps). Forgotten as soon as any command that is not an
-   * idempotent read goes to the node.
-   */
-  prime(node: NodeTarget, argv: readonly string[], result: ExecResult, ttlMs = 30_000): void {
-    const key = nodeKey(node);
-    let entries = this.primed.get(key);
-    if (!entries) this.primed.set(key, (entries = new Map()));
-    entries.set(JSON.stringify(argv), { result, until: Date.now() + ttlMs });
   }
 
   /** A snapshot of the counters. */

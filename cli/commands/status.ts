@@ -3,6 +3,8 @@
  * over SSH with the stack's nodes and key) and its last final snapshot from the stack outputs.
  */
 import { PctError, SshError } from "../../core/errors";
+import type { CtStatus } from "../../core/pct-model";
+import type { ContainerSpec } from "../../core/config/types";
 import { CliIo, ExitCode } from "../io";
 import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
 import { NodeAccess } from "../node-access";
@@ -62,12 +64,19 @@ export async function runStatusCommand(argv: string[], io: CliIo): Promise<numbe
     // Read alongside the nodes: each Pulumi CLI call costs about a second.
     const outputs = session.stack.outputs().catch(() => ({}) as Awaited<ReturnType<typeof session.stack.outputs>>);
     const access = new NodeAccess(session.settings);
+    // One `pct list` per node answers every container on it (a pct start-up costs a few hundred ms on a node).
+    const listings = new Map<string, Promise<Map<number, CtStatus>>>();
+    const statusOf = (spec: ContainerSpec): Promise<CtStatus | undefined> => {
+      const node = access.nodeOf(spec);
+      if (!listings.has(node)) listings.set(node, access.clientFor(spec).list().then((entries) => new Map(entries.map((e) => [e.vmid, e.status]))));
+      return listings.get(node)!.then((statuses) => statuses.get(spec.ctid));
+    };
     try {
       const rows = await Promise.all(wanted.map(async (ctid): Promise<StatusRow> => {
         const spec = session.config.specs.get(ctid)!;
         const row: StatusRow = { ctid, hostname: spec.hostname, node: access.nodeOf(spec), status: "error" };
         try {
-          row.status = (await access.clientFor(spec).status(ctid)).status;
+          row.status = (await statusOf(spec)) ?? "missing";
           const last = ((await outputs).containers?.value as Record<string, { lastSnapshot?: string }> | undefined)?.[String(ctid)]?.lastSnapshot;
           if (last) row.lastSnapshot = last;
         } catch (e) {

@@ -8,13 +8,12 @@ import { findOwner, hasOwnershipMarker, ownershipMarker } from "../../core/conta
 import { ContainerInputs } from "../../core/container/inputs";
 import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
 import { PhoenixError } from "../../core/errors";
-import { readObservedContainer, writeNodeApparmorProfile, writeRawLines, ObservedWithFile } from "../../host/container-io";
+import { readObservedContainer, readObservedFromInventory, writeNodeApparmorProfile, writeRawLines, ObservedWithFile } from "../../host/container-io";
 import { checkContainerInputs, UNKNOWN } from "./container-check";
 import { partialFailure, plainJson } from "./partial";
 import { probeLockHolder } from "../../host/lock-probe";
 import { NodeTarget } from "../../host/transport";
-import { buildPveshSnapshotListArgv } from "../../core/pct-argv";
-import { clientFor, nodeTarget, prefetchRead, sequencer, transport } from "./runtime";
+import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
 
 /** What the resource stores: its inputs as applied, plus what was observed on the node. */
 export interface ContainerOutputs extends ContainerInputs {
@@ -98,13 +97,8 @@ export async function update(id: string, olds: ContainerOutputs, news: Container
 
 /** Reads the live container; a container that is gone is reported as gone (refresh removes it from state). */
 export async function read(id: string, props: ContainerOutputs) {
-  const target = nodeTarget(props.node, props.connection);
-  // A refresh reads the snapshot list next, for the final-snapshot and retention steps: fetched in the same round
-  // trip as the container and kept for them (host/read-coalescer), so the container's refresh costs one.
-  const [observed] = await Promise.all([
-    readObservedContainer(transport(), target, props.vmid, props),
-    prefetchRead(target, buildPveshSnapshotListArgv(props.node, props.vmid)),
-  ]);
+  // A refresh reads every resource at once: the node's inventory answers them all (host/inventory-reader).
+  const observed = await readObservedFromInventory(inventory(), nodeTarget(props.node, props.connection), props.vmid, props);
   if (!observed.exists) return {};
   return { id, props: outputsOf(props, observed, props.lastChanges ?? [], props.generation ?? 0) };
 }

@@ -4,7 +4,7 @@
  */
 import { runScriptInContainer } from "../../host/container-exec";
 import { PctError } from "../../core/errors";
-import { clientFor } from "./runtime";
+import { clientFor, guardBatcher, inventory } from "./runtime";
 import { StepTarget, stepFailure, stepLog } from "./step-common";
 
 /** Inputs of a feature resource. */
@@ -21,6 +21,11 @@ export interface FeatureInputs extends StepTarget {
   trigger: number;
   /** Install time limit in ms. @default 1800000 */
   installTimeoutMs?: number;
+  /**
+   * Every feature of this container, in order. On refresh the guards of all of them go out in one `pct exec`
+   * (host/guard-batcher waits for the whole group). @default [feature]
+   */
+  siblings?: string[];
 }
 
 /** Outputs: the inputs plus what the guard says. */
@@ -72,11 +77,19 @@ export async function update(_id: string, olds: FeatureOutputs, news: FeatureInp
   return { outs: await apply(news, olds.generation ?? 0) };
 }
 
-/** Runs the guard: the feature's real installed state. */
+/**
+ * Runs the guard: the feature's real installed state. A refresh reads every feature of a container at once, so
+ * their guards go out together in one `pct exec` (host/guard-batcher); create/update run theirs alone.
+ */
 export async function read(id: string, props: FeatureOutputs) {
   const client = clientFor(props.node, props.connection);
+  // The node's inventory already says whether the container is there and runs: no pct exec to learn it.
+  const known = await inventory().container(client.node, props.vmid);
+  if (known && !known.exists) return {};
+  if (known?.status === "stopped") return { id, props };
   try {
-    const guard = await runScriptInContainer(client, props.vmid, { name: `${props.feature}-guard`, script: props.scripts.guard, env: props.env, timeoutMs: 60_000, idempotent: true });
+    const group = (props.siblings ?? [props.feature]).map((f) => `${f}-guard`);
+    const guard = await guardBatcher().run(client, props.vmid, { name: `${props.feature}-guard`, script: props.scripts.guard, env: props.env, timeoutMs: 60_000, idempotent: true }, group);
     return { id, props: { ...props, installed: guard.exitCode === 0, guardOutput: guard.exitCode === 0 ? "" : guard.output.slice(0, 2000) } };
   } catch (error) {
     // A container that is gone takes its features with it; a stopped one cannot be checked, so the last known

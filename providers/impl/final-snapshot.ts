@@ -4,8 +4,9 @@
  * the generations of the container and its steps, changed): an up with no changes takes none.
  */
 import { buildSnapshotDescription, buildSnapshotName } from "../../core/retention/snapshot-name";
-import { clientFor, sequencer } from "./runtime";
-import { StepTarget, stepLog } from "./step-common";
+import { readSnapshotList, readSnapshotListFromInventory } from "../../host/container-io";
+import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
+import { goneIsUndefined, StepTarget, stepLog } from "./step-common";
 
 /** Inputs of a final-snapshot resource. */
 export interface FinalSnapshotInputs extends StepTarget {
@@ -35,7 +36,7 @@ export async function diff(_id: string, olds: FinalSnapshotOutputs, news: FinalS
 
 async function apply(inputs: FinalSnapshotInputs, previous?: FinalSnapshotOutputs): Promise<FinalSnapshotOutputs> {
   const client = clientFor(inputs.node, inputs.connection);
-  const existing = (await client.listSnapshots(inputs.vmid)).snapshots.map((s) => s.name);
+  const existing = (await readSnapshotList(transport(), client.node, inputs.vmid)).snapshots.map((s) => s.name);
   if (inputs.templateSnapshotName && !existing.includes(inputs.templateSnapshotName)) {
     const name = inputs.templateSnapshotName;
     await sequencer().mutate(inputs.node, [inputs.vmid], `template snapshot of CT ${inputs.vmid}`, () => client.snapshot(inputs.vmid, name, "phoenix-lxc template snapshot (clone source)"));
@@ -60,9 +61,11 @@ export async function update(_id: string, olds: FinalSnapshotOutputs, news: Fina
   return { outs: await apply(news, olds) };
 }
 
-/** Checks the template snapshot still exists (clones need it). */
+/** Checks the template snapshot still exists (clones need it); a container that is gone takes this step with it. */
 export async function read(id: string, props: FinalSnapshotOutputs) {
-  const names = (await clientFor(props.node, props.connection).listSnapshots(props.vmid)).snapshots.map((s) => s.name);
+  const list = await readSnapshotListFromInventory(inventory(), nodeTarget(props.node, props.connection), props.vmid).catch(goneIsUndefined);
+  if (!list) return {};
+  const names = list.snapshots.map((s) => s.name);
   return { id, props: { ...props, templateSnapshotPresent: props.templateSnapshotName !== undefined && names.includes(props.templateSnapshotName) } };
 }
 

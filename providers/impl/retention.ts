@@ -10,8 +10,9 @@ import { planRetention, RetentionSnapshot } from "../../core/retention/plan";
 import type { RetentionPolicy } from "../../core/retention/policy";
 import { buildSnapshotName, isOwnedSnapshot } from "../../core/retention/snapshot-name";
 import { UNKNOWN } from "./container-check";
-import { clientFor, sequencer, transport, nodeTarget } from "./runtime";
-import { StepTarget, stepLog } from "./step-common";
+import { readSnapshotList, readSnapshotListFromInventory } from "../../host/container-io";
+import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
+import { goneIsUndefined, StepTarget, stepLog } from "./step-common";
 
 /** Inputs of a retention resource. */
 export interface RetentionInputs extends StepTarget {
@@ -90,7 +91,7 @@ async function readTimeZone(inputs: RetentionInputs): Promise<string> {
 async function apply(inputs: RetentionInputs, olds?: RetentionOutputs): Promise<RetentionOutputs> {
   const client = clientFor(inputs.node, inputs.connection);
   // Asked together so the two reads share one round trip (host/read-coalescer).
-  const [timeZone, list] = await Promise.all([olds?.timeZone ?? readTimeZone(inputs), client.listSnapshots(inputs.vmid)]);
+  const [timeZone, list] = await Promise.all([olds?.timeZone ?? readTimeZone(inputs), readSnapshotList(transport(), client.node, inputs.vmid)]);
   const live = list.snapshots;
   const livePlan = planRetention(toPlannerSnapshots(live, inputs), inputs.policy, { timeZone }).remove;
   const predicted = olds ? predictDeletions({ ...olds, timeZone }, inputs) : [];
@@ -105,7 +106,7 @@ async function apply(inputs: RetentionInputs, olds?: RetentionOutputs): Promise<
     deleted.push(name);
     stepLog(inputs, `deleted snapshot ${name}`);
   }
-  const after = deleted.length ? (await client.listSnapshots(inputs.vmid)).snapshots : live;
+  const after = deleted.length ? (await readSnapshotList(transport(), client.node, inputs.vmid)).snapshots : live;
   return { ...inputs, snapshots: after.map(storeSnapshot), timeZone, deleted, planned: deferred };
 }
 
@@ -122,7 +123,10 @@ export async function update(_id: string, olds: RetentionOutputs, news: Retentio
 
 /** Refresh: the live list, and what retention would delete now (shown by the next preview). */
 export async function read(id: string, props: RetentionOutputs) {
-  const live = (await clientFor(props.node, props.connection).listSnapshots(props.vmid)).snapshots;
+  const list = await readSnapshotListFromInventory(inventory(), nodeTarget(props.node, props.connection), props.vmid).catch(goneIsUndefined);
+  // A container that is gone takes its policy with it.
+  if (!list) return {};
+  const live = list.snapshots;
   const planned = planRetention(toPlannerSnapshots(live, props), props.policy, { timeZone: props.timeZone }).remove;
   return { id, props: { ...props, snapshots: live.map(storeSnapshot), planned } };
 }

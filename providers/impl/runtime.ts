@@ -7,6 +7,8 @@ import * as fs from "node:fs";
 import { NodeConnection } from "../../core/container/inputs";
 import { PctClient } from "../../host/pct-client";
 import { OperationSequencer } from "../../host/sequencer";
+import { ContainerScriptBatcher } from "../../host/guard-batcher";
+import { InventoryReader } from "../../host/inventory-reader";
 import { ReadCoalescer } from "../../host/read-coalescer";
 import { SingleUseTransport } from "../../host/single-use-transport";
 import { SshCredentials, SshPool, SshPoolOptions, SshPoolStats } from "../../host/ssh-pool";
@@ -36,6 +38,10 @@ interface RuntimeState {
   ssh?: { stats(): SshPoolStats };
   perNodeLimit?: number;
   transport?: CommandTransport & { close?: () => Promise<void> };
+  /** The coalescer under the transport, when reads are coalesced (its counters go to the stats file). */
+  coalescer?: ReadCoalescer;
+  /** Node inventories for refresh reads; wraps the transport. */
+  inventory?: InventoryReader;
   sequencer?: OperationSequencer;
 }
 
@@ -54,12 +60,22 @@ export function configureRuntime(config: ConfigSource): void {
 /** Replaces the transport (tests inject a counting or faulty one). */
 export function setTransportForTesting(transport: CommandTransport | undefined): void {
   state.transport = transport;
+  state.inventory = transport ? new InventoryReader(transport) : undefined;
+  state.coalescer = undefined;
   state.ssh = undefined;
   state.sequencer = undefined;
 }
 
-/** The shared transport (an {@link SshPool} unless a test injected one). */
+/**
+ * The shared transport (an {@link SshPool} under a read coalescer unless a test injected one), seen through the
+ * {@link InventoryReader}, which must see every command to know when a node's inventory went stale.
+ */
 export function transport(): CommandTransport {
+  return inventory();
+}
+
+/** Node inventories: what refresh reads take their container, snapshot list and run state from. */
+export function inventory(): InventoryReader {
   if (!state.transport) {
     if (!state.credentials.privateKey && process.env.PHOENIX_SSH_PRIVATE_KEY_PATH) {
       state.credentials.privateKey = fs.readFileSync(process.env.PHOENIX_SSH_PRIVATE_KEY_PATH, "utf8");
@@ -85,15 +101,17 @@ export function transport(): CommandTransport {
       state.ssh = pool;
       // Concurrent reads of a node share round trips (a refresh reads every resource at once);
       // PHOENIX_COALESCE_READS=0 turns it off (the benchmark measures both).
-      state.transport = process.env.PHOENIX_COALESCE_READS === "0" ? pool : Object.assign(new ReadCoalescer(pool), { close: () => pool.close() });
+      state.coalescer = process.env.PHOENIX_COALESCE_READS === "0" ? undefined : new ReadCoalescer(pool);
+      state.transport = state.coalescer ? Object.assign(state.coalescer, { close: () => pool.close() }) : pool;
     }
+    state.inventory = new InventoryReader(state.transport);
   }
-  return state.transport;
+  return state.inventory!;
 }
 
 /**
- * PHOENIX_STATS_FILE: on exit, append one JSON line `{connectionsOpened, handshakes, commandsRun, reconnects, pid,
- * maxRssKiB}` to that file. Benchmarks read it to count what one engine process cost (bench/fleet-bench.ts);
+ * PHOENIX_STATS_FILE: on exit, append one JSON line `{connectionsOpened, handshakes, commandsRun, reconnects, reads,
+ * inventories, pid, maxRssKiB, cpuMs, endedBy, endedAt}` to that file. Benchmarks read it to count what one engine process cost (bench/fleet-bench.ts);
  * nothing else depends on it, and without the variable nothing is written.
  */
 function reportStatsOnExit(file: string): void {
@@ -102,9 +120,12 @@ function reportStatsOnExit(file: string): void {
   const write = (endedBy: string) => {
     if (written) return;
     written = true;
-    const reads = state.transport instanceof ReadCoalescer ? state.transport.stats() : undefined;
+    const reads = state.coalescer?.stats();
+    const inventories = state.inventory?.fetches;
     // maxRSS is in KiB on Linux (getrusage ru_maxrss).
-    const line = { ...stats(), reads, pid: process.pid, maxRssKiB: process.resourceUsage().maxRSS, endedBy, endedAt: Date.now() };
+    const usage = process.resourceUsage();
+    const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
+    const line = { ...stats(), reads, inventories, pid: process.pid, maxRssKiB: usage.maxRSS, cpuMs, endedBy, endedAt: Date.now() };
     fs.appendFileSync(file, `${JSON.stringify(line)}\n`);
   };
   process.on("exit", () => write("exit"));
@@ -114,21 +135,6 @@ function reportStatsOnExit(file: string): void {
       write(signal);
       process.kill(process.pid, signal);
     });
-  }
-}
-
-/**
- * Reads `argv` now, alongside whatever else is being read (one coalesced round trip), and keeps the result for
- * the identical reads other resources of the same container will make next. Best effort: never throws.
- */
-export async function prefetchRead(node: NodeTarget, argv: string[]): Promise<void> {
-  const t = transport();
-  if (!(t instanceof ReadCoalescer)) return;
-  try {
-    const result = await t.exec(node, argv, { idempotent: true });
-    if (result.exitCode === 0) t.prime(node, argv, result);
-  } catch {
-    // The read that needs it will run it again and report the failure itself.
   }
 }
 
@@ -161,4 +167,11 @@ export function nodeTarget(node: string, connection: NodeConnection): NodeTarget
 /** A pct client for a node. */
 export function clientFor(node: string, connection: NodeConnection): PctClient {
   return new PctClient(transport(), nodeTarget(node, connection));
+}
+
+let sharedGuardBatcher: ContainerScriptBatcher | undefined;
+
+/** The process's {@link ContainerScriptBatcher}: a container's feature guards on refresh share one `pct exec`. */
+export function guardBatcher(): ContainerScriptBatcher {
+  return (sharedGuardBatcher ??= new ContainerScriptBatcher());
 }

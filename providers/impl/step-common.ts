@@ -3,7 +3,7 @@
  * failure they raise, and the log line format.
  */
 import { NodeConnection } from "../../core/container/inputs";
-import { PhoenixError, formatErrorMessage } from "../../core/errors";
+import { PctError, PhoenixError, formatErrorMessage } from "../../core/errors";
 import { tailLines } from "../../host/container-exec";
 
 /** Inputs every step resource has. */
@@ -24,3 +24,9 @@ export function stepFailure(target: StepTarget, step: string, exitCode: number |
 
 /** Prefixes provider log lines so they are recognisable among the engine's diagnostics. */
 export const stepLog = (target: StepTarget, line: string) => console.log(`[phoenix] CT ${target.vmid} on ${target.node}: ${line}`);
+
+/** For refresh reads: a container that is gone (`pct-not-found`) reads as `undefined`; anything else rethrows. */
+export function goneIsUndefined(error: unknown): undefined {
+  if (error instanceof PctError && error.code === "pct-not-found") return undefined;
+  throw error;
+}

@@ -4,8 +4,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { NodeConnection } from "../../core/container/inputs";
+import { PctClient } from "../../host/pct-client";
 import { SshPool } from "../../host/ssh-pool";
 import { NodeTarget } from "../../host/transport";
+import { configureRuntime, setTransportForTesting } from "../../providers/impl/runtime";
+import { installTemplate } from "../../testbed/templates";
+import { startTestNodes, TestNodes } from "./sshd";
 
 /** pct sub-commands that change a container (the idempotency tests count these). */
 export const MUTATING_PCT = new Set(["create", "clone", "set", "start", "stop", "shutdown", "reboot", "destroy", "snapshot", "delsnapshot", "rollback", "push", "resize", "unlock"]);
@@ -41,4 +46,26 @@ export async function onNode(pool: SshPool, node: NodeTarget, argv: string[]): P
   const r = await pool.exec(node, argv);
   if (r.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${r.exitCode}): ${r.stderr}`);
   return r.stdout;
+}
+
+/** One simulated node over real SSH, with the provider runtime pointed at it (for tests that call providers). */
+export interface ProviderTestNode {
+  t: TestNodes;
+  target: NodeTarget;
+  connection: NodeConnection;
+  pool: SshPool;
+  client: PctClient;
+  /** The busybox template's volume id on the node. */
+  template: string;
+}
+
+/** Starts one node, configures the provider runtime with its key, and installs the busybox template. */
+export async function startProviderTestNode(node: string): Promise<ProviderTestNode> {
+  const t = await startTestNodes(1, { names: [node] });
+  const target = t.nodes[0]!;
+  const connection: NodeConnection = { host: target.host, port: target.port, user: target.user, hostKeyFingerprint: target.hostKeyFingerprint };
+  configureRuntime({ get: (k) => (k === "sshPrivateKey" ? t.credentials.privateKey : undefined) });
+  setTransportForTesting(undefined);
+  const pool = new SshPool({ credentials: t.credentials });
+  return { t, target, connection, pool, client: new PctClient(pool, target), template: installTemplate(t.cluster.root, node, "busybox") };
 }

@@ -11,15 +11,13 @@ import * as container from "../../providers/impl/container";
 import * as feature from "../../providers/impl/feature";
 import * as finalSnapshot from "../../providers/impl/final-snapshot";
 import * as retention from "../../providers/impl/retention";
-import { configureRuntime, setTransportForTesting } from "../../providers/impl/runtime";
 import { ContainerInputs, NodeConnection } from "../../core/container/inputs";
 import { buildSnapshotDescription, buildSnapshotName } from "../../core/retention/snapshot-name";
 import { SshPool } from "../../host/ssh-pool";
 import { PctClient } from "../../host/pct-client";
 import { NodeTarget } from "../../host/transport";
-import { installTemplate } from "../../testbed/templates";
-import { startTestNodes, TestNodes } from "../helpers/sshd";
-import { onNode } from "../helpers/sim-node";
+import { TestNodes } from "../helpers/sshd";
+import { onNode, startProviderTestNode } from "../helpers/sim-node";
 import { clearFaults, injectOnce, listContainers, waitNoActiveTask } from "../helpers/fault-node";
 
 const NODE = "pve1";
@@ -29,6 +27,7 @@ let pool: SshPool;
 let target: NodeTarget;
 let client: PctClient;
 let connection: NodeConnection;
+let template: string;
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
@@ -52,14 +51,7 @@ async function runPrintedFix(message: string, halfMade: string): Promise<void> {
 }
 
 before(async () => {
-  t = await startTestNodes(1);
-  target = t.nodes[0]!;
-  connection = { host: target.host, port: target.port, user: target.user, hostKeyFingerprint: target.hostKeyFingerprint };
-  configureRuntime({ get: (k) => (k === "sshPrivateKey" ? t.credentials.privateKey : undefined) });
-  setTransportForTesting(undefined);
-  pool = new SshPool({ credentials: t.credentials });
-  client = new PctClient(pool, target);
-  const template = installTemplate(t.cluster.root, NODE, "busybox");
+  ({ t, target, connection, pool, client, template } = await startProviderTestNode(NODE));
   const inputs: ContainerInputs = {
     vmid: VMID, node: NODE, connection, owner: "phoenix-lxc/reliability", source: { kind: "template", ostemplate: template }, ostype: "unmanaged",
     storage: "local-lvm", rootfsGiB: 1, unprivileged: true, hostname: "steps", memoryMiB: 256, swapMiB: 128, cores: 1, nameservers: [], onboot: false,
