@@ -3,7 +3,8 @@
  * profile: cold create (against the critical-path bound), no-op up and refresh (against a baseline program with
  * the same resource graph and no SSH), pooled vs one connection per command, the provider's peak RSS.
  *
- *   node dist/bench/fleet-bench.js [--containers 50] [--parallel 64] [--no-baseline] [--no-per-command] [--uncoalesced]
+ *   node dist/bench/fleet-bench.js [--containers 50] [--parallel 64] [--rtt-ms 0] [--no-baseline] [--no-per-command]
+ *     [--uncoalesced]
  *
  * `--uncoalesced` adds a refresh with PHOENIX_COALESCE_READS=0 (the provider before host/read-coalescer).
  *
@@ -22,12 +23,15 @@ import { openStack, TestStack } from "../test/helpers/pulumi-engine";
 import { readCommandLog } from "../test/helpers/sim-node";
 import { startTestNodes, TestNodes } from "../test/helpers/sshd";
 import { runBaselineProgram, DeployedResource } from "./baseline-program";
+import { startLatencyProxy } from "./latency-proxy";
 import { buildFleetTasks, computeCriticalPathBound } from "./critical-path";
 import { BENCH_FEATURE_FILES, buildFleetConfig, FleetShape, planFleetMembers } from "./fleet-config";
 
 const NODES = ["pve1", "pve2"];
 /** The engine parallelism the phoenix CLI uses (`--parallel 8` measures the engine's own default on 2 cores). */
 const parallel = option("parallel", engineParallel());
+/** Round-trip time added between the provider and each node (bench/latency-proxy), ms; 0 = plain loopback. */
+const rttMs = option("rtt-ms", 0);
 const PER_NODE_LIMIT = 4; // OperationSequencer's default
 
 interface ProcessStats {
@@ -188,6 +192,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-bench-fleet-"));
   const statsFile = path.join(dir, "provider-stats.jsonl");
   const stacks: TestStack[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
   try {
     for (const n of NODES) installTemplate(t.cluster.root, n, "busybox");
     fs.writeFileSync(path.join(dir, "phoenix_lxc_configs.json"), buildFleetConfig(shape));
@@ -195,7 +200,12 @@ async function main(): Promise<void> {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), text, { mode: 0o755 });
     }
-    const nodes = Object.fromEntries(t.nodes.map((n) => [n.name, { host: n.host, port: n.port, user: n.user, hostKeyFingerprint: n.hostKeyFingerprint }]));
+    // With --rtt-ms every connection to a node goes through a proxy that adds the round-trip time.
+    const proxies = rttMs > 0 ? await Promise.all(t.nodes.map((n) => startLatencyProxy(n, rttMs))) : [];
+    cleanups.push(() => Promise.all(proxies.map((p) => p.close())));
+    const nodes = Object.fromEntries(
+      t.nodes.map((n, i) => [n.name, { host: proxies[i] ? "127.0.0.1" : n.host, port: proxies[i]?.port ?? n.port, user: n.user, hostKeyFingerprint: n.hostKeyFingerprint }]),
+    );
     const stack = await openStack({
       program: async () => phoenixProgram({ configFile: "phoenix_lxc_configs.json", nodes }, dir),
       config: { sshPrivateKey: { value: t.credentials.privateKey!, secret: true } },
@@ -237,7 +247,7 @@ async function main(): Promise<void> {
     const loadAfter = load();
 
     const bound = computeCriticalPathBound(buildFleetTasks(members, REALISTIC_LATENCY_MS), PER_NODE_LIMIT);
-    const machine = `nproc ${execFileSync("nproc").toString().trim()}, Linux ${os.release()}, node ${process.version}, ${new Date().toISOString()}, load average ${loadBefore} before / ${loadAfter} after, engine parallel ${parallel}`;
+    const machine = `nproc ${execFileSync("nproc").toString().trim()}, Linux ${os.release()}, node ${process.version}, ${new Date().toISOString()}, load average ${loadBefore} before / ${loadAfter} after, engine parallel ${parallel}, added round-trip time ${rttMs} ms`;
     const header = "| run | wall s | vs baseline | provider processes | connections opened | handshakes | SSH round trips | round trips / resource | remote commands / container | remote command time s | provider peak RSS MiB | pct/pvesh starts | CPU s: engine / provider / nodes | CPU floor s | coalesced reads → round trips |";
     const lines = [
       `### Fleet: ${members.length} containers on ${NODES.length} nodes, ${resources} dynamic resources`,
@@ -266,6 +276,7 @@ async function main(): Promise<void> {
     lines.push(`Changes: cold ${JSON.stringify(cold.changes)}, no-op up ${JSON.stringify(noopUp.changes)}, refresh ${JSON.stringify(refresh.changes)}.`);
     console.log(lines.join("\n"));
   } finally {
+    for (const cleanup of cleanups) await cleanup();
     killContainers(t.cluster.root);
     await t.stop();
     for (const s of stacks) fs.rmSync(s.backendDir, { recursive: true, force: true });

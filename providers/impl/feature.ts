@@ -2,10 +2,15 @@
  * A feature of one container: guard, then install and verify only when the guard fails. `read` runs the
  * guard, so a feature removed by hand shows as drift on refresh and the next up reinstalls it.
  */
-import { runScriptInContainer } from "../../host/container-exec";
+import { convergeFeatureInContainer } from "../../host/feature-converge";
 import { PctError } from "../../core/errors";
 import { clientFor, guardBatcher, inventory } from "./runtime";
 import { StepTarget, stepFailure, stepLog } from "./step-common";
+
+/** A guard's time limit (refresh runs guards alone with it too), ms. */
+const GUARD_TIMEOUT_MS = 60_000;
+/** Verify's time limit, ms. */
+const VERIFY_TIMEOUT_MS = 300_000;
 
 /** Inputs of a feature resource. */
 export interface FeatureInputs extends StepTarget {
@@ -47,25 +52,31 @@ export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInput
   return { changes };
 }
 
-/** Guard → install → verify. */
+/** Guard → install → verify, in one `pct exec` (host/feature-converge): the install runs only when the guard fails. */
 async function apply(inputs: FeatureInputs, generation: number): Promise<FeatureOutputs> {
   const client = clientFor(inputs.node, inputs.connection);
-  const run = (script: "install" | "verify", timeoutMs?: number) =>
-    runScriptInContainer(client, inputs.vmid, {
-      name: `${inputs.feature}-${script}`,
-      script: inputs.scripts[script],
-      env: inputs.env,
-      timeoutMs,
-      onLine: script === "install" ? (line) => stepLog(inputs, `${inputs.feature}: ${line}`) : undefined,
-    });
-  const guard = await runScriptInContainer(client, inputs.vmid, { name: `${inputs.feature}-guard`, script: inputs.scripts.guard, env: inputs.env, timeoutMs: 60_000, idempotent: true });
-  if (guard.exitCode === 0) return { ...inputs, installed: true, guardOutput: "", lastAction: "guard-passed", generation };
-  stepLog(inputs, `installing ${inputs.feature} (${guard.output.trim().split("\n")[0] || "guard failed"})`);
-  const install = await run("install", inputs.installTimeoutMs ?? 1_800_000);
-  if (install.exitCode !== 0) throw stepFailure(inputs, `installing feature '${inputs.feature}'`, install.exitCode, install.output, `fix the cause above and run the up again; the install script is idempotent`);
-  const verify = await run("verify", 300_000);
-  if (verify.exitCode !== 0) throw stepFailure(inputs, `verifying feature '${inputs.feature}' after install`, verify.exitCode, verify.output, `the install finished but the feature does not work; check the output above`);
-  stepLog(inputs, `${inputs.feature} installed and verified`);
+  const { feature } = inputs;
+  const result = await convergeFeatureInContainer(client, inputs.vmid, {
+    feature,
+    scripts: inputs.scripts,
+    env: inputs.env,
+    timeoutMs: GUARD_TIMEOUT_MS + (inputs.installTimeoutMs ?? 1_800_000) + VERIFY_TIMEOUT_MS,
+    onStep: (s) => {
+      if (s.step === "guard" && s.exitCode !== 0) stepLog(inputs, `installing ${feature} (${s.output.trim().split("\n")[0] || "guard failed"})`);
+    },
+    onLine: (step, line) => {
+      if (step === "install" && line !== "") stepLog(inputs, `${feature}: ${line}`);
+    },
+  });
+  const [guard, install, verify] = result.steps;
+  if (guard?.exitCode === 0) return { ...inputs, installed: true, guardOutput: "", lastAction: "guard-passed", generation };
+  if (result.unfinished) {
+    const step = result.unfinished.step === "guard" ? "checking" : result.unfinished.step === "install" ? "installing" : "verifying";
+    throw stepFailure(inputs, `${step} feature '${feature}'`, result.exitCode, result.unfinished.output, `it ended without reporting its result (killed, or no 'sh' in the container); run the up again`);
+  }
+  if (install!.exitCode !== 0) throw stepFailure(inputs, `installing feature '${feature}'`, install!.exitCode, install!.output, `fix the cause above and run the up again; the install script is idempotent`);
+  if (verify!.exitCode !== 0) throw stepFailure(inputs, `verifying feature '${feature}' after install`, verify!.exitCode, verify!.output, `the install finished but the feature does not work; check the output above`);
+  stepLog(inputs, `${feature} installed and verified`);
   return { ...inputs, installed: true, guardOutput: "", lastAction: "installed", generation: generation + 1 };
 }
 
@@ -89,7 +100,7 @@ export async function read(id: string, props: FeatureOutputs) {
   if (known?.status === "stopped") return { id, props };
   try {
     const group = (props.siblings ?? [props.feature]).map((f) => `${f}-guard`);
-    const guard = await guardBatcher().run(client, props.vmid, { name: `${props.feature}-guard`, script: props.scripts.guard, env: props.env, timeoutMs: 60_000, idempotent: true }, group);
+    const guard = await guardBatcher().run(client, props.vmid, { name: `${props.feature}-guard`, script: props.scripts.guard, env: props.env, timeoutMs: GUARD_TIMEOUT_MS, idempotent: true }, group);
     return { id, props: { ...props, installed: guard.exitCode === 0, guardOutput: guard.exitCode === 0 ? "" : guard.output.slice(0, 2000) } };
   } catch (error) {
     // A container that is gone takes its features with it; a stopped one cannot be checked, so the last known

@@ -67,15 +67,16 @@ after(async () => {
 });
 
 describe("faults during features, snapshots and retention", () => {
-  it("a connection dropped during a feature install names node, CT and step; the next up installs it", async () => {
+  it("a connection dropped during a feature converge names node, CT and step; the next up installs it", async () => {
     const inputs: feature.FeatureInputs = {
       vmid: VMID, node: NODE, connection, feature: "marker", env: {}, contentHash: "h1", trigger: 1,
       scripts: { guard: "test -f /root/feature-ok", install: "touch /root/feature-ok", verify: "test -f /root/feature-ok" },
     };
-    injectOnce(t.cluster.root, NODE, { cmd: "exec", vmid: VMID, action: "drop" }, 2); // the guard is the 1st exec
+    // Guard, install and verify are one `pct exec` (host/feature-converge): the drop hits it.
+    injectOnce(t.cluster.root, NODE, { cmd: "exec", vmid: VMID, action: "drop" });
     const error = await rejection(feature.create(inputs));
     assert.match(error.message, /dropped while a command was running[\s\S]*on node 'pve1'/);
-    assert.match(error.message, /command: +pct exec 330 -- .*phoenix-marker-install/);
+    assert.match(error.message, /command: +pct exec 330 -- [\s\S]*phoenix-marker-converge/);
     clearFaults(t.cluster.root, NODE);
     const r = await feature.create(inputs);
     assert.equal(r.outs.lastAction, "installed");
