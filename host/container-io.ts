@@ -12,7 +12,7 @@ import { confDigest, parseConfText, snapshotListOf } from "../core/conf-views";
 import { CommandContext, PctError, formatErrorMessage } from "../core/errors";
 import { parsePctStatus } from "../core/parse-config";
 import { buildStatusArgv } from "../core/pct-argv";
-import type { CommandOutput, SnapshotList } from "../core/pct-model";
+import type { CommandOutput, CtStatus, SnapshotList } from "../core/pct-model";
 import { classifyPctFailure } from "../core/pct-failure";
 import { buildBatchCommand, parseBatchOutput } from "../core/remote-batch";
 import { redactArgv } from "../core/shell-quote";
@@ -30,6 +30,11 @@ export type { ObservedWithFile } from "../core/container/observed";
 export interface ObservationWants {
   apparmor?: AppArmorInputs | "unconfined";
   gpus?: readonly number[];
+  /**
+   * The run state when the caller has just set it (a `pct create`/`clone` leaves the CT stopped, a successful
+   * `pct start` running): the read then needs no `pct status`, only the file.
+   */
+  knownStatus?: CtStatus;
 }
 
 /**
@@ -40,28 +45,31 @@ export interface ObservationWants {
  */
 export async function readObservedContainer(transport: CommandTransport, node: NodeTarget, vmid: number, wants: ObservationWants = {}): Promise<ObservedWithFile> {
   const extras = extraReads(wants);
-  // `pct status` only when the config exists: a container about to be created costs no pct start-up to learn
-  // that it does not exist (a missing config is exactly what pct reports as "does not exist").
+  // `pct status` only when the config exists — a container about to be created costs no pct start-up to learn
+  // that it does not exist (a missing config is exactly what pct reports as "does not exist") — and only when the
+  // caller does not know the run state already.
   const statusArgv = buildStatusArgv(vmid);
   const statusIfExists = ["sh", "-c", '[ -e "$1" ] || exit 0; shift; exec "$@"', "phoenix-status", confPath(vmid), ...statusArgv];
-  const parts: string[][] = [["cat", confPath(vmid)], statusIfExists, ...extras.map((e) => e.argv)];
+  const parts: string[][] = [["cat", confPath(vmid)], ...(wants.knownStatus ? [] : [statusIfExists]), ...extras.map((e) => e.argv)];
   const nonce = randomBytes(16).toString("hex");
   // The parts are independent reads: run at once, the batch costs the slowest of them, not their sum.
   const outer = await transport.exec(node, buildBatchCommand(parts, nonce, { parallel: true }), { idempotent: true });
-  const [conf, status, ...rest] = parseBatchOutput(outer.stdout, nonce, parts.length);
+  const results = parseBatchOutput(outer.stdout, nonce, parts.length);
+  const conf = results.shift()!;
+  const status: CommandOutput = wants.knownStatus ? { stdout: `status: ${wants.knownStatus}\n`, stderr: "", exitCode: 0 } : results.shift()!;
   const ctx = { node: node.name, vmid };
-  const command = `cat ${confPath(vmid)}`;
-  if (conf!.exitCode !== 0 && /No such file or directory/.test(conf!.stderr) && status!.exitCode === 0 && status!.stdout === "") return { ...ABSENT };
-  const statusError = classifyPctFailure(statusArgv, status!, ctx);
+  const missing = conf.exitCode !== 0 && /No such file or directory/.test(conf.stderr);
+  if (missing && (wants.knownStatus || (status.exitCode === 0 && status.stdout === ""))) return { ...ABSENT };
+  const statusError = classifyPctFailure(statusArgv, status, ctx);
   // Destroyed between the two reads: gone.
   if (statusError?.code === "pct-not-found") return { ...ABSENT };
   if (statusError) throw statusError;
-  if (conf!.exitCode !== 0 || status!.stdout === "") {
+  if (conf.exitCode !== 0 || status.stdout === "") {
     // The config vanished or appeared between the two reads, or /etc/pve is unreadable.
-    const context = { ...ctx, command, exitCode: conf!.exitCode ?? undefined, stderrTail: conf!.stderr };
+    const context = { ...ctx, command: `cat ${confPath(vmid)}`, exitCode: conf.exitCode ?? undefined, stderrTail: conf.stderr };
     throw new PctError("pct-failed", `reading CT ${vmid} failed: its config changed while it was read`, context, {}, { hint: "run the command again; if it persists, check /etc/pve on the node (pmxcfs, quorum)" });
   }
-  return observeContainer(vmid, { status: parsePctStatus(status!.stdout).status, confText: conf!.stdout, ...extraFacts(extras, rest) });
+  return observeContainer(vmid, { status: parsePctStatus(status.stdout).status, confText: conf.stdout, ...extraFacts(extras, results) });
 }
 
 /**

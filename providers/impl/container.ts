@@ -13,6 +13,7 @@ import { checkContainerInputs, UNKNOWN } from "./container-check";
 import { partialFailure, plainJson } from "./partial";
 import { probeLockHolder } from "../../host/lock-probe";
 import { NodeTarget } from "../../host/transport";
+import type { CtStatus } from "../../core/pct-model";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
 
 /** What the resource stores: its inputs as applied, plus what was observed on the node. */
@@ -77,7 +78,8 @@ export async function create(inputs: ContainerInputs): Promise<{ id: string; out
     }
   }
   try {
-    return { id, outs: await converge(inputs, 0) };
+    // Just created or cloned: stopped, as `pct create`/`clone` leave it (an adopted one's state is read).
+    return { id, outs: await converge(inputs, 0, existing.exists && !halfMade ? undefined : "stopped") };
   } catch (error) {
     // The container exists now: record it so the next up continues instead of colliding with it.
     const observed = await readObservedContainer(transport(), t, inputs.vmid, inputs).catch(() => existing);
@@ -190,11 +192,14 @@ async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
   }
 }
 
-/** Reads, plans, applies, restarts/starts as needed, reads again. An already converged CT costs one read. */
-async function converge(inputs: ContainerInputs, generation: number): Promise<ContainerOutputs> {
+/**
+ * Reads, plans, applies, restarts/starts as needed, reads again. An already converged CT costs one read.
+ * `knownStatus`: the run state the caller just left it in (no `pct status` needed to learn it).
+ */
+async function converge(inputs: ContainerInputs, generation: number, knownStatus?: CtStatus): Promise<ContainerOutputs> {
   const client = clientFor(inputs.node, inputs.connection);
   const target = client.node;
-  let observed = await readObservedContainer(transport(), target, inputs.vmid, inputs);
+  let observed = await readObservedContainer(transport(), target, inputs.vmid, { ...inputs, knownStatus });
   if (await isHalfCreated(target, inputs.vmid, observed)) {
     // State says this CT is ours; its create never finished (see create): nothing in it is worth keeping.
     await discardHalfCreated(inputs);
@@ -229,7 +234,8 @@ async function converge(inputs: ContainerInputs, generation: number): Promise<Co
   // A plain start of a container with nothing pending changes no config key: what was read plus `running` is the
   // live state, and reading it again would only add a round trip to every cold create.
   const onlyStarted = plan.power === "start" && plan.changes.length === 0 && plan.needsRestart.length === 0 && Object.keys(observed.pending).length === 0;
-  const after = onlyStarted ? { ...observed, running: true } : await readObservedContainer(transport(), target, vmid, inputs);
+  const powerState = plan.power === "start" ? "running" : plan.power === "stop" ? "stopped" : undefined;
+  const after = onlyStarted ? { ...observed, running: true } : await readObservedContainer(transport(), target, vmid, { ...inputs, knownStatus: powerState });
   return outputsOf(inputs, after, plan.changes, generation + 1, pendingRestart);
 }
 

@@ -29,6 +29,8 @@ function inputs(vmid: number, over: Partial<ContainerInputs> = {}): ContainerInp
 }
 
 const mark = () => readCommandLog(t.cluster.root, NODE).length;
+/** Every pct/pvesh sub-command run since the mark (reads included): what a step cost the node in pct starts. */
+const pctCalls = (since: number) => readCommandLog(t.cluster.root, NODE).slice(since).filter((c) => c.argv[0] === "pct" || c.argv[0] === "pvesh").map((c) => c.argv[1]);
 const mutating = (since: number) => mutatingSince(t.cluster.root, NODE, since).map((c) => c.argv.slice(1).join(" "));
 const confText = (vmid: number) => onNode(pool, t.nodes[0]!, ["cat", `/etc/pve/lxc/${vmid}.conf`]);
 
@@ -47,7 +49,8 @@ after(async () => {
 describe("container resource against a simulated node", () => {
   let outs: impl.ContainerOutputs;
 
-  it("creates a container from a template, configured and running", async () => {
+  it("creates a container from a template, configured and running, starting pct only to create and to start it", async () => {
+    const since = mark();
     const r = await impl.create(inputs(200, { memoryMiB: 300, volumes: [{ mountPoint: "/data", storage: "local-lvm", sizeGiB: 1 }] }));
     outs = r.outs;
     assert.equal(r.id, "200");
@@ -55,6 +58,7 @@ describe("container resource against a simulated node", () => {
     assert.equal(outs.observed.options.memory, "300");
     assert.match(outs.observed.options.mp0 ?? "", /^local-lvm:vm-200-disk-\d+,mp=\/data/);
     assert.match(await confText(200), /^#phoenix-lxc managed-by=phoenix-lxc\/test$/m);
+    assert.deepEqual(pctCalls(since), ["create", "start"]);
   });
 
   it("makes no mutating pct call when create runs again on the converged container", async () => {
@@ -155,7 +159,10 @@ describe("container resource against a simulated node", () => {
     await onNode(pool, t.nodes[0]!, ["pct", "snapshot", "201", "tpl"]);
     await impl.create(inputs(202, { source: { kind: "clone", fromVmid: 201, snapname: "tpl" } }));
     await onNode(pool, t.nodes[0]!, ["pct", "snapshot", "202", "tpl"]);
+    const since = mark();
     const leaf = await impl.create(inputs(203, { source: { kind: "clone", fromVmid: 202, snapname: "tpl" }, memoryMiB: 200 }));
+    assert.deepEqual(pctCalls(since), ["clone", "set", "start"]);
+    assert.equal(leaf.outs.status, "running");
     assert.equal(leaf.outs.observed.options.memory, "200");
     assert.equal(leaf.outs.observed.options.hostname, "ct203");
   });
