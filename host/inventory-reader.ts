@@ -67,9 +67,10 @@ export class InventoryReader implements CommandTransport {
     const entry: Held = { generation, fetchedAt: Date.now(), inventory: this.fetch(node) };
     this.held.set(key, entry);
     // The time to live counts from the answer, not the question: a slow node must not make it expire at once.
-    void entry.inventory.then((inv) => {
+    // A failed inventory is kept too, so the reads of a node whose `pct list` fails each read their container
+    // alone instead of each asking for the inventory again.
+    void entry.inventory.then(() => {
       entry.fetchedAt = Date.now();
-      if (!inv && this.held.get(key) === entry) this.held.delete(key);
     });
     return entry.inventory;
   }
