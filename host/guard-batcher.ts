@@ -22,9 +22,10 @@ export interface ContainerScriptBatcherOptions {
   /** How long the first run for a container waits for others when it names no group, ms. @default 10 */
   windowMs?: number;
   /**
-   * How long the first run of a named group waits for the rest of it, ms. Only a targeted refresh (one feature
-   * of several) waits this long; a full refresh reads every feature, and the batch goes out with the last.
-   * @default 2000
+   * How long the first run of a named group waits for the rest of it, ms. A full refresh reads every feature,
+   * and the batch goes out with the last (siblings arrived up to ~450 ms apart in a loaded 50-container refresh).
+   * Only a targeted refresh waits this long (a feature removed from the config updates its siblings' groups).
+   * @default 1000
    */
   groupWaitMs?: number;
   /** Runs per batch at most; a full batch goes out at once. @default 16 */
@@ -85,7 +86,7 @@ export class ContainerScriptBatcher {
     const result = new Promise<ScriptResult>((resolve, reject) => q.items.push({ client, run, resolve, reject }));
     const complete = q.group !== undefined && [...q.group].every((name) => q.items.some((i) => i.run.name === name));
     if (complete || q.items.length >= (this.options.maxBatch ?? 16)) this.flush(key);
-    else if (!q.timer) q.timer = setTimeout(() => this.flush(key), q.group ? (this.options.groupWaitMs ?? 2000) : (this.options.windowMs ?? 10));
+    else if (!q.timer) q.timer = setTimeout(() => this.flush(key), q.group ? (this.options.groupWaitMs ?? 1000) : (this.options.windowMs ?? 10));
     return result;
   }
 

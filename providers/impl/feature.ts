@@ -47,7 +47,10 @@ export interface FeatureOutputs extends FeatureInputs {
 
 /** Changes when the scripts or inputs changed, the container changed, or the guard failed on refresh. */
 export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInputs) {
-  const changes = olds.contentHash !== news.contentHash || olds.installed === false || olds.trigger !== news.trigger || olds.vmid !== news.vmid;
+  // A container's feature list changed: store the new one (the refresh guard batch waits for exactly these). State
+  // from before siblings were recorded counts as unchanged, so an upgrade does not touch every feature.
+  const siblingsChanged = olds.siblings !== undefined && news.siblings !== undefined && olds.siblings.join(",") !== news.siblings.join(",");
+  const changes = olds.contentHash !== news.contentHash || olds.installed === false || olds.trigger !== news.trigger || olds.vmid !== news.vmid || siblingsChanged;
   if (olds.installed === false) stepLog(news, `feature ${news.feature} is not installed (${olds.guardOutput.trim() || "guard failed"}); the next up installs it`);
   return { changes };
 }
