@@ -19,6 +19,14 @@ function checkNonce(nonce: string): void {
   if (!NONCE.test(nonce)) throw new TypeError("a batch nonce is 16 to 128 random letters and digits");
 }
 
+/**
+ * The most characters of commands one batch should carry. A batch is one `sh -c` argument of the SSH command
+ * line, which the node's login shell receives as one string, and Linux caps one argument at 128 KiB
+ * (MAX_ARG_STRLEN); scripts get quoted again on the way (into the batch, then onto the command line), so batches
+ * close well below that.
+ */
+export const MAX_BATCH_CHARS = 48 * 1024;
+
 /** How a batch runs its commands. */
 export interface BatchOptions {
   /**

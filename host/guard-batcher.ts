@@ -11,11 +11,12 @@
  * do create/update's guards (the caller's choice: an install must not overlap another feature's guard).
  */
 import { randomBytes } from "node:crypto";
-import { buildBatchCommand, parseBatchOutput } from "../core/remote-batch";
+import { buildBatchCommand, MAX_BATCH_CHARS, parseBatchOutput } from "../core/remote-batch";
 import type { CommandOutput } from "../core/pct-model";
 import { buildScriptArgv, DEFAULT_SCRIPT_TIMEOUT_MS, MAX_SCRIPT_OUTPUT, runScriptInContainer, toScriptResult } from "./container-exec";
 import type { ScriptResult, ScriptRun } from "./container-exec";
 import type { PctClient } from "./pct-client";
+import { nodeKeyOf } from "./transport";
 
 /** Options of {@link ContainerScriptBatcher}. */
 export interface ContainerScriptBatcherOptions {
@@ -33,13 +34,6 @@ export interface ContainerScriptBatcherOptions {
   /** Source of batch nonces; tests inject a fixed one. @default 16 random bytes as hex */
   nonce?: () => string;
 }
-
-/**
- * The batch is one argument of the SSH command line, which the node's login shell receives as one string, and
- * Linux caps one argument at 128 KiB (MAX_ARG_STRLEN). Scripts are quoted twice on the way (into the batch,
- * then onto the command line), so a batch closes well below that.
- */
-const MAX_BATCH_CHARS = 48 * 1024;
 
 interface Waiting {
   client: PctClient;
@@ -134,7 +128,4 @@ export class ContainerScriptBatcher {
 }
 
 /** One queue per node (as the SSH pool tells nodes apart) and container. */
-const queueKey = (client: PctClient, vmid: number) => {
-  const n = client.node;
-  return [n.name, n.user, n.host, n.port, n.hostKeyFingerprint ?? "", n.knownHostsFile ?? "", vmid].join("\u0000");
-};
+const queueKey = (client: PctClient, vmid: number) => `${nodeKeyOf(client.node)}\u0000${vmid}`;

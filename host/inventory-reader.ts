@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { buildInventoryArgvs, InventoryEntry, NodeInventory, parseInventory } from "../core/node-inventory";
 import { buildBatchCommand, parseBatchOutput } from "../core/remote-batch";
-import type { CommandTransport, ExecOptions, ExecResult, NodeTarget } from "./transport";
+import { nodeKeyOf, type CommandTransport, type ExecOptions, type ExecResult, type NodeTarget } from "./transport";
 
 /** What the inventory says about one container. */
 export type InventoryAnswer = { exists: false } | ({ exists: true } & InventoryEntry);
@@ -40,7 +40,7 @@ export class InventoryReader implements CommandTransport {
   /** Passes `argv` through; a command that may change the node makes its inventory stale. */
   exec(node: NodeTarget, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (!options.idempotent || options.stdin !== undefined || options.onStdout) {
-      const key = nodeKey(node);
+      const key = nodeKeyOf(node);
       this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
       this.held.delete(key);
     }
@@ -60,7 +60,7 @@ export class InventoryReader implements CommandTransport {
   }
 
   private inventory(node: NodeTarget): Promise<NodeInventory | undefined> {
-    const key = nodeKey(node);
+    const key = nodeKeyOf(node);
     const generation = this.generations.get(key) ?? 0;
     const held = this.held.get(key);
     if (held && held.generation === generation && Date.now() - held.fetchedAt < (this.options.ttlMs ?? 10_000)) return held.inventory;
@@ -90,5 +90,3 @@ export class InventoryReader implements CommandTransport {
     }
   }
 }
-
-const nodeKey = (node: NodeTarget) => [node.user, node.host, node.port, node.hostKeyFingerprint ?? "", node.knownHostsFile ?? ""].join("\u0000");

@@ -8,8 +8,8 @@
  * it with that error; the pool already re-ran it once when the drop allows (it is idempotent).
  */
 import { randomBytes } from "node:crypto";
-import { buildBatchCommand, parseBatchOutput } from "../core/remote-batch";
-import type { CommandTransport, ExecOptions, ExecResult, NodeTarget } from "./transport";
+import { buildBatchCommand, MAX_BATCH_CHARS, parseBatchOutput } from "../core/remote-batch";
+import { nodeKeyOf, type CommandTransport, type ExecOptions, type ExecResult, type NodeTarget } from "./transport";
 
 /** Options of {@link ReadCoalescer}. */
 export interface ReadCoalescerOptions {
@@ -20,12 +20,6 @@ export interface ReadCoalescerOptions {
   /** Source of batch nonces; tests inject a fixed one. @default 16 random bytes as hex */
   nonce?: () => string;
 }
-
-/**
- * A batch is one `sh -c` argument, and Linux caps one argument at 128 KiB (MAX_ARG_STRLEN); the login shell on
- * the node receives the whole command as one. Batches close well below that.
- */
-const MAX_BATCH_CHARS = 48 * 1024;
 
 /** Counters for tests and benchmarks. */
 export interface ReadCoalescerStats {
@@ -57,7 +51,7 @@ export class ReadCoalescer implements CommandTransport {
 
   /** Runs one argv; coalesces it with other reads of the same node when it is an idempotent plain read. */
   exec(node: NodeTarget, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const key = nodeKey(node);
+    const key = nodeKeyOf(node);
     if (!options.idempotent || options.stdin !== undefined || options.onStdout) return this.inner.exec(node, argv, options);
     this.counters.reads++;
     const chars = argv.reduce((n, a) => n + a.length + 3, 0);
@@ -120,7 +114,6 @@ export class ReadCoalescer implements CommandTransport {
   }
 }
 
-const nodeKey = (node: NodeTarget) => [node.user, node.host, node.port, node.hostKeyFingerprint ?? "", node.knownHostsFile ?? ""].join("\u0000");
 
 /** Keeps the last `max` bytes' worth of characters, as the pool does for a single command. */
 function capFront(text: string, max: number | undefined): string {

@@ -17,7 +17,7 @@ import { openSshConnection } from "./ssh-connect";
 import { CommandNotStartedError, type SshConnection } from "./ssh-connection";
 import type { SshCredentials } from "./ssh-credentials";
 import { buildPoolClosedError } from "./ssh-errors";
-import type { CommandTransport, ExecOptions, ExecResult, NodeTarget } from "./transport";
+import { nodeKeyOf, type CommandTransport, type ExecOptions, type ExecResult, type NodeTarget } from "./transport";
 
 export type { SshCredentials } from "./ssh-credentials";
 
@@ -123,7 +123,7 @@ export class SshPool implements CommandTransport {
   }
 
   private connection(node: NodeTarget): Promise<SshConnection> {
-    const key = [node.user, node.host, node.port, node.hostKeyFingerprint ?? "", node.knownHostsFile ?? ""].join("\u0000");
+    const key = nodeKeyOf(node);
     const existing = this.connections.get(key);
     if (existing) {
       // A settled promise whose connection died is replaced below; `onGone` normally removes it first.

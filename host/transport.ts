@@ -18,6 +18,14 @@ export interface NodeTarget {
   knownHostsFile?: string;
 }
 
+/**
+ * Identifies one SSH endpoint as the pool tells them apart (user, address, pinned key): the pool keeps one
+ * connection per key, and everything that batches or caches per node keys on the same.
+ */
+export function nodeKeyOf(node: NodeTarget): string {
+  return [node.user, node.host, node.port, node.hostKeyFingerprint ?? "", node.knownHostsFile ?? ""].join("\u0000");
+}
+
 /** What a remote command produced. Success and failure share this shape. */
 export interface ExecResult {
   /** Standard output, UTF-8. */
