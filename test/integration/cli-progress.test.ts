@@ -80,10 +80,10 @@ describe("phoenix up progress", () => {
 
   it("collects [phoenix] diagnostics per container, with or without a URN", () => {
     const { t } = tracker();
-    t.onEvent(diag("[phoenix] CT 950 on pve1: live memoryMiB\n"));
+    t.onEvent(diag("[phoenix] CT 950 on pve1: memory_mb 256 → 260 (live)\n"));
     t.onEvent(diag("[phoenix] CT 951 on pve2: retention will delete 2 snapshot(s): phx-a, phx-b\n", "info", URN("ct-951-retention")));
     t.onEvent(diag("unrelated engine chatter\n"));
-    assert.deepEqual([...t.messages], [[950, ["CT 950 on pve1: live memoryMiB"]], [951, ["CT 951 on pve2: retention will delete 2 snapshot(s): phx-a, phx-b"]]]);
+    assert.deepEqual([...t.messages], [[950, ["CT 950 on pve1: memory_mb 256 → 260 (live)"]], [951, ["CT 951 on pve2: retention will delete 2 snapshot(s): phx-a, phx-b"]]]);
   });
 });
 
