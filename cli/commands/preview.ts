@@ -3,7 +3,7 @@
  * own diagnostics (live/restart/replace changes, drift, the exact snapshots retention will delete).
  */
 import { CliIo, ExitCode } from "../io";
-import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
+import { checkKnownCtids, exitCodeOfFailedRun, openSession, runGuarded } from "../command-runner";
 import { runPreview } from "../engine";
 import { COMMON_OPTIONS_HELP, ENGINE_ENV_HELP, parseCommand, parseCtids } from "../options";
 import { ProgressTracker } from "../progress";
@@ -29,7 +29,8 @@ Exit codes:
   0  the preview ran
   1  the preview failed (invalid config, a provider error)
   2  bad arguments or an unreadable containers file
-  3  no Pulumi CLI, no nodes in stack config`;
+  3  a node of the stack cannot be reached (down, host key not trusted, key refused),
+     no Pulumi CLI, or no nodes in stack config`;
 
 /** One container's part of the preview. */
 export interface ContainerPreview {
@@ -110,7 +111,7 @@ export async function runPreviewCommand(argv: string[], io: CliIo): Promise<numb
     const result = await runPreview(session.stack, { targets, refresh: values.refresh === true, progress });
     if (!result.ok) {
       io.stderr(`phoenix preview: the preview failed\n${[...progress.errors.values()].flat().join("\n") || result.error}\n`);
-      return ExitCode.failed;
+      return exitCodeOfFailedRun(session);
     }
     // The engine reports every resource of the stack, targeted or not: show only the containers asked for (and
     // what they clone from or depend on, which a targeted up brings along).
