@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { formatElapsed, ProgressTracker } from "../../cli/progress";
-import { buildContainerPreviews, parseSnapshotDeletions } from "../../cli/commands/preview";
-import { normaliseChanges } from "../../cli/engine";
+import { buildContainerPreviews, countChanges, parseSnapshotDeletions, selectContainers } from "../../cli/commands/preview";
+import { formatFailures, normaliseChanges } from "../../cli/engine";
 import { tailOutput } from "../../cli/commands/test";
 
 const URN = (name: string, type = "pulumi-nodejs:dynamic/phoenix:Feature") => `urn:pulumi:dev::phoenix-lxc::phoenix:lxc:Fleet$phoenix:lxc:Container$${type}::${name}`;
@@ -45,6 +45,17 @@ describe("phoenix up progress", () => {
     t.finish();
     assert.equal(out(), "✗ ct-950-feature-docker  2.0s\n");
     assert.deepEqual(t.errors.get(urn), ["verify failed: docker not active"]);
+  });
+
+  it("a failed run's report names the failed step and its error, without the engine's bare 'update failed'", () => {
+    const { t } = tracker();
+    const urn = URN("ct-950-feature-docker");
+    t.onEvent(pre(urn));
+    t.onEvent(diag("verify failed: docker not active\n", "error", urn));
+    t.onEvent(failed(urn));
+    t.onEvent(diag("update failed\n", "error", "urn:pulumi:dev::phoenix-lxc::pulumi:pulumi:Stack::phoenix-lxc-dev"));
+    t.finish();
+    assert.equal(formatFailures(t, "update failed"), "✗ ct-950-feature-docker:\n    verify failed: docker not active\n");
   });
 
   it("prints nothing for unchanged steps and for the stack and component resources", () => {
@@ -102,6 +113,21 @@ describe("phoenix preview --json shape", () => {
       },
       "951": { ops: [{ step: "ct-951-container", op: "same" }], messages: [], snapshotDeletions: [] },
     });
+  });
+
+  it("lists steps only (no component), only the containers asked for, and counts exactly what it lists", () => {
+    const { t } = tracker();
+    const component = (ctid: number) => `urn:pulumi:dev::phoenix-lxc::phoenix:lxc:Fleet$phoenix:lxc:Container::ct-${ctid}`;
+    t.onEvent(pre("urn:pulumi:dev::phoenix-lxc::phoenix:lxc:Fleet::fleet"));
+    for (const ctid of [950, 951]) {
+      t.onEvent(pre(component(ctid)));
+      t.onEvent(pre(URN(`ct-${ctid}-container`, "pulumi-nodejs:dynamic/phoenix:Container")));
+      t.onEvent(pre(URN(`ct-${ctid}-snapshot`, "pulumi-nodejs:dynamic/phoenix:FinalSnapshot")));
+    }
+    const shown = selectContainers(buildContainerPreviews(t), [951]);
+    assert.deepEqual(Object.keys(shown), ["951"]);
+    assert.deepEqual(shown["951"]!.ops.map((o) => o.step), ["ct-951-container", "ct-951-snapshot"]);
+    assert.deepEqual(countChanges(shown), { create: 2, update: 0, replace: 0, delete: 0, same: 0 });
   });
 
   it("reads no deletion from 'retention will delete no snapshot'", () => {
