@@ -114,7 +114,8 @@ export async function openStack(ctx: StackContext & { pulumiBinDir: string }, op
     const known = fs.readdirSync(projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
     throw new EnvironmentError(
       `stack '${ctx.stackName}' does not exist in this project (${known.length ? `stacks with settings here: ${known.join(", ")}` : "no Pulumi.<stack>.yaml here"}): ` +
-        `check --stack; to start a new stack, create its settings file first: touch ${path.join(projectDir, `Pulumi.${ctx.stackName}.yaml`)}`,
+        `check --stack; to start a new stack, create its settings file first: touch ${path.join(projectDir, `Pulumi.${ctx.stackName}.yaml`)}` +
+        (ctx.stackName === "dev" ? " (or, for simulated nodes on this machine: phoenix sim start)" : ""),
     );
   }
 }
