@@ -23,7 +23,9 @@ export async function runGuarded(name: string, io: CliIo, body: () => Promise<nu
       return ExitCode.usage;
     }
     if (e instanceof ConfigError) {
-      io.stderr(`phoenix ${name}: ${e.message}\n${e.issues.map((i) => `  ${i.path}: ${i.message}\n`).join("")}`);
+      // The message already lists every error; the warnings are not in it.
+      const warnings = e.issues.filter((i) => i.severity === "warning");
+      io.stderr(`phoenix ${name}: ${e.message}\n${warnings.map((i) => `  warning: ${i.path}: ${i.message}\n`).join("")}`);
       return e instanceof ConfigSyntaxError || e instanceof ConfigUnreadableError ? ExitCode.usage : ExitCode.failed;
     }
     const message = e instanceof Error ? e.message : String(e);

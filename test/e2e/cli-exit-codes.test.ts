@@ -22,6 +22,18 @@ after(async () => {
   await project?.dispose();
 });
 
+describe("phoenix and an invalid containers file", () => {
+  it("prints each problem once, exit 1", async () => {
+    const bad = path.join(project.dir, "bad.json");
+    const good = JSON.parse(fs.readFileSync(path.join(project.dir, "phoenix_lxc_configs.json"), "utf8"));
+    good.lxc_configs["9999"].memory_mb = "lots";
+    fs.writeFileSync(bad, JSON.stringify(good));
+    const r = await project.phoenix("preview", "--config", bad);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr.split("\n").filter((l) => l.includes("lxc_configs.9999.memory_mb")).length, 1, r.stderr);
+  });
+});
+
 describe("phoenix exit codes when a node cannot be used", () => {
   it("status of a node whose host key is not pinned says host-key, exit 3", async () => {
     const pinned = fs.readFileSync(stackFile(), "utf8");
