@@ -9,6 +9,7 @@ import type { LoadedConfig } from "../core/config/load-config";
 import { ConfigSyntaxError } from "../core/config/json-text";
 import { ConfigUnreadableError } from "../core/config/load-config";
 import { CliIo, ExitCode } from "./io";
+import { findUnreachableNodes } from "./node-access";
 import { CommonOptions, UsageError } from "./options";
 import { buildStackContext, DirectSettings, EnvironmentError, loadStackConfig, openStack, readDirectSettings, StackContext } from "./stack-context";
 
@@ -22,7 +23,9 @@ export async function runGuarded(name: string, io: CliIo, body: () => Promise<nu
       return ExitCode.usage;
     }
     if (e instanceof ConfigError) {
-      io.stderr(`phoenix ${name}: ${e.message}\n${e.issues.map((i) => `  ${i.path}: ${i.message}\n`).join("")}`);
+      // The message already lists every error; the warnings are not in it.
+      const warnings = e.issues.filter((i) => i.severity === "warning");
+      io.stderr(`phoenix ${name}: ${e.message}\n${warnings.map((i) => `  warning: ${i.path}: ${i.message}\n`).join("")}`);
       return e instanceof ConfigSyntaxError || e instanceof ConfigUnreadableError ? ExitCode.usage : ExitCode.failed;
     }
     const message = e instanceof Error ? e.message : String(e);
@@ -60,4 +63,9 @@ export function checkKnownCtids(config: LoadedConfig, ctids: readonly number[]):
     const known = [...config.specs.keys()].sort((a, b) => a - b).join(", ");
     throw new UsageError(`not in the containers file: ${unknown.join(", ")} (it has ${known || "no containers"})`);
   }
+}
+
+/** The exit code of a failed engine operation: 3 when a node of the stack cannot be reached now, else 1. */
+export async function exitCodeOfFailedRun(session: StackSession): Promise<number> {
+  return (await findUnreachableNodes(session.settings)).length ? ExitCode.environment : ExitCode.failed;
 }

@@ -89,6 +89,9 @@ export async function readStateUrns(stack: Stack): Promise<string[]> {
   return resources.map((r) => r.urn);
 }
 
+/** The engine's closing error on the stack resource of a failed run, which names no failure of its own. */
+const ENGINE_SUMMARY_ERROR = /^(update|preview|destroy|refresh) failed$/;
+
 /** The lines to print for a failed run: each failed resource with the engine's errors for it. */
 export function formatFailures(progress: ProgressTracker, engineError: string | undefined): string {
   const lines: string[] = [];
@@ -99,7 +102,8 @@ export function formatFailures(progress: ProgressTracker, engineError: string | 
   }
   for (const [urn, messages] of progress.errors) {
     if (urn !== "" && progress.steps.get(urn)?.ok === false) continue;
-    for (const m of messages) lines.push(...m.split("\n").map((l) => `  ${l}`));
+    // The engine ends every failed run with a bare "update failed" on the stack: the failures above say more.
+    for (const m of messages) if (!ENGINE_SUMMARY_ERROR.test(m.trim())) lines.push(...m.split("\n").map((l) => `  ${l}`));
   }
   if (lines.length === 0 && engineError) lines.push(...engineError.trim().split("\n").slice(-20));
   return lines.length ? `${lines.join("\n")}\n` : "";

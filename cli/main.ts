@@ -82,7 +82,7 @@ export function mainHelp(): string {
     "Run 'phoenix <command> --help' for the options of a command.",
     "",
     "Exit codes: 0 success; 1 the operation failed; 2 usage error or unreadable input;",
-    "            3 environment not ready (no Pulumi CLI, no sshd, node unreachable).",
+    "            3 environment not ready (no Pulumi CLI, no sshd, a node down, its host key not trusted or our key refused).",
     "",
   ].join("\n");
 }

@@ -3,6 +3,7 @@
  * snapshots, test): one SSH pool with the stack's key, one pct client per container's node.
  */
 import type { ContainerSpec } from "../core/config/types";
+import { SshError } from "../core/errors";
 import { PctClient } from "../host/pct-client";
 import { SshPool } from "../host/ssh-pool";
 import { DirectSettings, resolveNode } from "./stack-context";
@@ -41,5 +42,27 @@ export class NodeAccess {
   /** Closes every connection. */
   async close(): Promise<void> {
     await this.pool.close();
+  }
+}
+
+/**
+ * After an engine operation failed: the stack's nodes that cannot be reached over SSH (down, untrusted host key,
+ * refused key), by name. One `true` per node, so a failed run can say "environment" (exit 3) from what the nodes
+ * do now, not from the wording of an error that crossed the engine as text.
+ */
+export async function findUnreachableNodes(settings: DirectSettings): Promise<string[]> {
+  const pool = new SshPool({ credentials: { privateKey: settings.privateKey, passphrase: settings.passphrase }, connectRetries: 0, idleTimeoutMs: 1000 });
+  try {
+    const probes = Object.entries(settings.nodes).map(async ([name, connection]) => {
+      try {
+        await pool.exec({ name, ...connection }, ["true"], { idempotent: true });
+        return undefined;
+      } catch (e) {
+        return e instanceof SshError ? name : undefined;
+      }
+    });
+    return (await Promise.all(probes)).filter((n): n is string => n !== undefined);
+  } finally {
+    await pool.close();
   }
 }

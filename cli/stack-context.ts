@@ -89,8 +89,12 @@ export function buildStackContext(common: CommonOptions, io: Pick<CliIo, "cwd" |
   return { projectDir, project, stackName: common.stack, configOverride: common.config === undefined ? undefined : path.resolve(io.cwd, common.config), env, pulumiBinDir };
 }
 
-/** Opens (creating when missing) the stack with the inline stack program. */
-export async function openStack(ctx: StackContext & { pulumiBinDir: string }): Promise<Stack> {
+/**
+ * Opens the stack with the inline stack program. A stack that does not exist yet is created only when the
+ * project has its settings file (`Pulumi.<stack>.yaml`) or when `create` is set (`phoenix sim start`): a
+ * mistyped `--stack` must not quietly make a new, empty stack.
+ */
+export async function openStack(ctx: StackContext & { pulumiBinDir: string }, opts: { create?: boolean } = {}): Promise<Stack> {
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(ctx.pulumiBinDir), skipVersionCheck: true });
   const override = ctx.configOverride;
   const projectDir = ctx.projectDir;
@@ -100,7 +104,20 @@ export async function openStack(ctx: StackContext & { pulumiBinDir: string }): P
     const settings = readStackSettings();
     return phoenixProgram({ ...settings, configFile: override ?? settings.configFile, targets: undefined }, projectDir);
   };
-  return LocalWorkspace.createOrSelectStack({ stackName: ctx.stackName, projectName: ctx.project, program }, { workDir: projectDir, pulumiCommand, envVars: ctx.env });
+  const args = { stackName: ctx.stackName, projectName: ctx.project, program };
+  const wsOpts = { workDir: projectDir, pulumiCommand, envVars: ctx.env };
+  if (opts.create || fs.existsSync(path.join(projectDir, `Pulumi.${ctx.stackName}.yaml`))) return LocalWorkspace.createOrSelectStack(args, wsOpts);
+  try {
+    return await LocalWorkspace.selectStack(args, wsOpts);
+  } catch (error) {
+    if (!/no stack named|not found|does not exist/i.test(error instanceof Error ? error.message : String(error))) throw error;
+    const known = fs.readdirSync(projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
+    throw new EnvironmentError(
+      `stack '${ctx.stackName}' does not exist in this project (${known.length ? `stacks with settings here: ${known.join(", ")}` : "no Pulumi.<stack>.yaml here"}): ` +
+        `check --stack; to start a new stack, create its settings file first: touch ${path.join(projectDir, `Pulumi.${ctx.stackName}.yaml`)}` +
+        (ctx.stackName === "dev" ? " (or, for simulated nodes on this machine: phoenix sim start)" : ""),
+    );
+  }
 }
 
 /** The stack config the CLI reads directly (status, start/stop, snapshots, test). */

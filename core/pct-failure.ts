@@ -87,7 +87,7 @@ function hintFor(code: PctCode, sub: string, vmid: number | undefined, details: 
     case "pct-not-running":
       return NO_EXISTENCE_CHECK.has(sub.replace(/^pct /, ""))
         ? `the CT is stopped or does not exist ('${sub}' checks the run state first); 'pct status ${id}' tells which`
-        : `start the CT first ('pct start ${id}')`;
+        : `start the container first: phoenix start ${id} (on the node itself: pct start ${id})`;
     case "pct-already-running":
       return "the container already runs; nothing to start";
     case "pct-parameter":

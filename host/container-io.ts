@@ -9,7 +9,7 @@ import { AppArmorInputs } from "../core/container/inputs";
 import { normaliseRawLine } from "../core/container/pve-values";
 import { replaceMainLxcLines } from "../core/conf-file";
 import { confDigest, parseConfText, snapshotListOf } from "../core/conf-views";
-import { CommandContext, PctError, formatErrorMessage } from "../core/errors";
+import { CommandContext, PctError } from "../core/errors";
 import { parsePctStatus } from "../core/parse-config";
 import { buildStatusArgv } from "../core/pct-argv";
 import type { CommandOutput, CtStatus, SnapshotList } from "../core/pct-model";
@@ -157,7 +157,7 @@ export async function writeRawLines(transport: CommandTransport, node: NodeTarge
   if (pctError?.code === "pct-lock-timeout") throw pctError;
   const ctx = { node: node.name, vmid, command: redactArgv(argv.slice(0, 3)) + " …", exitCode: result.exitCode ?? undefined, stderrTail: result.stderr };
   const hint = result.exitCode === 3 ? "another process changed the config at the same time; run the update again" : "check the node's /etc/pve is writable (cluster quorum)";
-  throw new PctError("pct-failed", formatErrorMessage("editing the raw lxc lines failed", ctx, hint).split("\n")[0]!, ctx, {}, { hint });
+  throw new PctError("pct-failed", "editing the raw lxc lines failed", ctx, {}, { hint });
 }
 
 /**

@@ -9,7 +9,7 @@ PATH="$(cat .phoenix/pulumi-bin-dir):$PATH"
 export PATH PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 
 echo "== starting the simulated nodes pve1 and pve2 (stack 'dev')"
-node bin/phoenix sim start --nodes pve1,pve2
+node bin/phoenix sim start --nodes pve1,pve2 --config examples/sim-fleet/phoenix_lxc_configs.json
 echo "== converging the fleet: phoenix up"
 node bin/phoenix up
 echo "== a second up changes nothing"

@@ -3,7 +3,7 @@
  * resource, as recorded in the stack's state) with a targeted engine destroy.
  */
 import { CliIo, ExitCode } from "../io";
-import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
+import { checkKnownCtids, exitCodeOfFailedRun, openSession, runGuarded } from "../command-runner";
 import { formatFailures, readStateUrns, runDestroy } from "../engine";
 import { COMMON_OPTIONS_HELP, ENGINE_ENV_HELP, parseCommand, parseCtids, UsageError } from "../options";
 import { ProgressTracker } from "../progress";
@@ -31,7 +31,8 @@ Exit codes:
   0  destroyed (or not in the stack's state: nothing to do)
   1  the destroy failed, or dependants exist (their CTIDs are named)
   2  bad arguments, no CTID given, or a CTID the containers file does not have
-  3  no Pulumi CLI, no nodes in stack config`;
+  3  a node of the stack cannot be reached (down, host key not trusted, key refused),
+     no Pulumi CLI, or no nodes in stack config`;
 
 /** Runs `phoenix destroy`; resolves to the exit code. */
 export async function runDestroyCommand(argv: string[], io: CliIo): Promise<number> {
@@ -62,7 +63,7 @@ export async function runDestroyCommand(argv: string[], io: CliIo): Promise<numb
     if (common.json) io.stdout(`${JSON.stringify({ ok: result.ok, destroyed: result.ok ? ctids : [], changes: result.changes }, null, 2)}\n`);
     if (!result.ok) {
       io.stderr(`phoenix destroy: the destroy failed\n${formatFailures(progress, result.error)}`);
-      return ExitCode.failed;
+      return exitCodeOfFailedRun(session);
     }
     if (!common.json) io.stderr(`Destroyed CT ${ctids.join(", ")}. The containers file still lists ${ctids.length === 1 ? "it" : "them"}: the next up creates ${ctids.length === 1 ? "it" : "them"} again.\n`);
     return ExitCode.ok;

@@ -3,7 +3,7 @@
  * own diagnostics (live/restart/replace changes, drift, the exact snapshots retention will delete).
  */
 import { CliIo, ExitCode } from "../io";
-import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
+import { checkKnownCtids, exitCodeOfFailedRun, openSession, runGuarded } from "../command-runner";
 import { runPreview } from "../engine";
 import { COMMON_OPTIONS_HELP, ENGINE_ENV_HELP, parseCommand, parseCtids } from "../options";
 import { ProgressTracker } from "../progress";
@@ -29,7 +29,8 @@ Exit codes:
   0  the preview ran
   1  the preview failed (invalid config, a provider error)
   2  bad arguments or an unreadable containers file
-  3  no Pulumi CLI, no nodes in stack config`;
+  3  a node of the stack cannot be reached (down, host key not trusted, key refused),
+     no Pulumi CLI, or no nodes in stack config`;
 
 /** One container's part of the preview. */
 export interface ContainerPreview {
@@ -52,13 +53,33 @@ export function parseSnapshotDeletions(messages: readonly string[]): string[] {
 export function buildContainerPreviews(progress: ProgressTracker): Record<string, ContainerPreview> {
   const out: Record<string, ContainerPreview> = {};
   const entry = (ctid: number) => (out[String(ctid)] ??= { ops: [], messages: [], snapshotDeletions: [] });
-  for (const step of progress.steps.values()) if (step.ctid !== undefined) entry(step.ctid).ops.push({ step: step.name, op: step.op });
+  // A container's component (`ct-950`) only groups its steps and never acts on a node: it is not listed.
+  for (const step of progress.steps.values()) if (step.ctid !== undefined && step.name !== `ct-${step.ctid}`) entry(step.ctid).ops.push({ step: step.name, op: step.op });
   for (const [ctid, messages] of progress.messages) {
     const e = entry(ctid);
     e.messages.push(...messages);
     e.snapshotDeletions.push(...parseSnapshotDeletions(messages));
   }
   return out;
+}
+
+/** The previews of `ctids` only (all of them when undefined). */
+export function selectContainers(previews: Record<string, ContainerPreview>, ctids: readonly number[] | undefined): Record<string, ContainerPreview> {
+  if (ctids === undefined) return previews;
+  const wanted = new Set(ctids.map(String));
+  return Object.fromEntries(Object.entries(previews).filter(([ctid]) => wanted.has(ctid)));
+}
+
+/** The planned operations of the listed steps by kind, so the totals count exactly what is printed. */
+export function countChanges(containers: Record<string, ContainerPreview>): Record<string, number> {
+  const counts: Record<string, number> = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+  for (const c of Object.values(containers)) {
+    for (const { op } of c.ops) {
+      const key = op === "create-replacement" || op === "replace" ? "replace" : op === "delete-replaced" ? undefined : op;
+      if (key !== undefined) counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }
+  return counts;
 }
 
 function formatText(changes: Record<string, number>, containers: Record<string, ContainerPreview>): string {
@@ -69,7 +90,7 @@ function formatText(changes: Record<string, number>, containers: Record<string, 
     for (const m of c.messages) lines.push(`  ${m}`);
   }
   const counts = ["create", "update", "replace", "delete", "same"].map((k) => `${k} ${changes[k] ?? 0}`).join(", ");
-  lines.push(`Resources: ${counts}`);
+  lines.push(`Steps: ${counts}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -84,16 +105,20 @@ export async function runPreviewCommand(argv: string[], io: CliIo): Promise<numb
     const ctids = parseCtids(positionals);
     const session = await openSession(common, io);
     checkKnownCtids(session.config, ctids);
-    const targets = ctids.length ? planUpTargets(session.ctx.stackName, session.ctx.project, session.config.config, session.config.specs, ctids).urns : undefined;
+    const plan = ctids.length ? planUpTargets(session.ctx.stackName, session.ctx.project, session.config.config, session.config.specs, ctids) : undefined;
+    const targets = plan?.urns;
     const progress = new ProgressTracker({ printSteps: false });
     const result = await runPreview(session.stack, { targets, refresh: values.refresh === true, progress });
     if (!result.ok) {
       io.stderr(`phoenix preview: the preview failed\n${[...progress.errors.values()].flat().join("\n") || result.error}\n`);
-      return ExitCode.failed;
+      return exitCodeOfFailedRun(session);
     }
-    const containers = buildContainerPreviews(progress);
-    if (common.json) io.stdout(`${JSON.stringify({ changes: result.changes, containers }, null, 2)}\n`);
-    else io.stdout(formatText(result.changes, containers));
+    // The engine reports every resource of the stack, targeted or not: show only the containers asked for (and
+    // what they clone from or depend on, which a targeted up brings along).
+    const containers = selectContainers(buildContainerPreviews(progress), plan?.containers);
+    const changes = countChanges(containers);
+    if (common.json) io.stdout(`${JSON.stringify({ changes, containers }, null, 2)}\n`);
+    else io.stdout(formatText(changes, containers));
     return ExitCode.ok;
   });
 }

@@ -30,7 +30,9 @@ Options:
   --policy JSON     the policy, e.g. '{"keep_last": 3, "keep_daily": 7}'; fields keep_last, keep_hourly,
                     keep_daily, keep_weekly, keep_monthly, keep_yearly (integers >= 1); {} keeps everything
   --snapshots FILE  JSON array of {name, snaptime, description?, snapstate?, owned?, pinned?, clone_source?};
-                    snaptime in epoch seconds (0 or missing: unknown, never deleted); owned defaults to true.
+                    snaptime in epoch seconds (0 or missing: unknown, never deleted); owned defaults to
+                    what 'phoenix up' itself decides: a phx-<UTC time> name with the ownership marker in
+                    its description (vzdump, replication and hand-made snapshots are never removed).
                     The output of 'pvesh get /nodes/N/lxc/ID/snapshot --output-format json' works as is.
   --tz ZONE         IANA zone for hours/days/weeks (default: $TZ, else this machine's zone)
   --json            print a JSON array of {name, verdict, reason}, newest first, and nothing else

@@ -20,6 +20,7 @@ start  Start simulated Proxmox VE nodes (pct, pvesh, pvesm behind a real OpenSSH
        they outlive this command) under <project>/.phoenix/sim, install the templates on every node, and
        write the stack config: 'nodes' (host, port, user, hostKeyFingerprint per node) and the client's
        SSH key as the secret 'sshPrivateKey'. Running it again stops the old nodes and rewrites both.
+       The stack's settings file (Pulumi.<stack>.yaml) is this machine's: keep it out of version control.
        Templates: busybox (default, built in a second); debian is built with debootstrap the first time
        (about a minute, needs the apt mirror) and cached in ~/.cache/phoenix-lxc.
 stop   Stop the simulated nodes and everything they started. Their containers stay on disk.
@@ -29,6 +30,7 @@ Options:
   --latency MODE    realistic adds per-operation delays like a real node (default: none)
   --templates LIST  busybox, debian (default: busybox)
 ${COMMON_OPTIONS_HELP.split("\n").filter((l) => !l.includes("--config")).join("\n")}
+  --config FILE     also record FILE as the stack's containers file (stack config 'configFile')
   -h, --help        show this help
 
 Exit codes:
@@ -74,17 +76,18 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
         if (kind === "debian") io.stderr("building/using the cached Debian template (the first build takes about a minute)…\n");
         for (const node of nodes) installTemplate(root, node, kind);
       }
-      const stack = await openStack(ctx);
+      const stack = await openStack(ctx, { create: true });
       const nodeConfig = Object.fromEntries(cluster.nodes.map((n) => [n.name, { host: n.host, port: n.port, user: n.user, hostKeyFingerprint: n.hostKeyFingerprint }]));
       await stack.removeConfig("nodes").catch(() => undefined);
       await stack.setAllConfigJson(JSON.stringify({ [`${ctx.project}:nodes`]: { value: JSON.stringify(nodeConfig), objectValue: nodeConfig, secret: false } }));
       await stack.setConfig("sshPrivateKey", { value: cluster.privateKey, secret: true });
+      if (ctx.configOverride !== undefined) await stack.setConfig("configFile", { value: path.relative(ctx.projectDir, ctx.configOverride) });
     } catch (e) {
       await stopSimCluster(root);
       throw e;
     }
     for (const n of cluster.nodes) io.stdout(`${n.name}  ${n.host}:${n.port}  ${n.hostKeyFingerprint}\n`);
-    io.stdout(`stack '${ctx.stackName}' config written (nodes, sshPrivateKey as a secret); stop with: phoenix sim stop\n`);
+    io.stdout(`stack '${ctx.stackName}' config written (nodes, sshPrivateKey as a secret${ctx.configOverride === undefined ? "" : ", configFile"}); stop with: phoenix sim stop\n`);
     return ExitCode.ok;
   });
 }

@@ -14,8 +14,9 @@ import { COMMON_OPTIONS_HELP, ENGINE_ENV_HELP, parseCommand, parseCtids } from "
 export const STATUS_HELP = `Usage: phoenix status [ctid…] [--json] [--stack NAME] [--cwd DIR] [--config FILE]
 
 Show each container of the containers file (or only the named ones): its node, its live state read with
-'pct status' over SSH (running, stopped, missing when the node has no such container, unreachable when the
-node cannot be reached), and its last final snapshot as of the last up.
+'pct list' over SSH (running, stopped, missing when the node has no such container, unreachable when the
+node cannot be reached, host-key when the node's host key is not the pinned one, auth-failed when the node
+refuses the SSH key), and its last final snapshot as of the last up.
 
 Options:
   --json         print a JSON array of {ctid, hostname, node, status, lastSnapshot?, error?}
@@ -28,14 +29,24 @@ Exit codes:
   0  every status was read (missing containers included)
   1  a status could not be read (the error is shown)
   2  bad arguments, or a CTID the containers file does not have
-  3  a node was unreachable, no Pulumi CLI, or no nodes in stack config`;
+  3  a node was unreachable, untrusted (host key) or refused the key, no Pulumi CLI, or no nodes in stack config`;
+
+/** Why a node could not be asked: the node is down, or SSH does not trust it, or it does not trust us. */
+type NodeProblem = "unreachable" | "host-key" | "auth-failed";
+
+/** The status a transport failure stands for. */
+function nodeProblemOf(error: SshError): NodeProblem {
+  if (error.code === "ssh-host-key") return "host-key";
+  if (error.code === "ssh-auth") return "auth-failed";
+  return "unreachable";
+}
 
 /** One row of the status. */
 export interface StatusRow {
   ctid: number;
   hostname: string;
   node: string;
-  status: "running" | "stopped" | "missing" | "unreachable" | "error";
+  status: "running" | "stopped" | "missing" | NodeProblem | "error";
   lastSnapshot?: string;
   error?: string;
 }
@@ -82,14 +93,14 @@ export async function runStatusCommand(argv: string[], io: CliIo): Promise<numbe
         } catch (e) {
           if (e instanceof PctError && e.code === "pct-not-found") row.status = "missing";
           else {
-            row.status = e instanceof SshError ? "unreachable" : "error";
+            row.status = e instanceof SshError ? nodeProblemOf(e) : "error";
             row.error = (e as Error).message.split("\n")[0];
           }
         }
         return row;
       }));
       io.stdout(common.json ? `${JSON.stringify(rows, null, 2)}\n` : formatStatusTable(rows));
-      if (rows.some((r) => r.status === "unreachable")) return ExitCode.environment;
+      if (rows.some((r) => r.status === "unreachable" || r.status === "host-key" || r.status === "auth-failed")) return ExitCode.environment;
       return rows.some((r) => r.status === "error") ? ExitCode.failed : ExitCode.ok;
     } finally {
       await access.close();

@@ -3,7 +3,7 @@
  * from or depend on (a targeted up: the program always declares the whole fleet, so nothing else is deleted).
  */
 import { CliIo, ExitCode } from "../io";
-import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
+import { checkKnownCtids, exitCodeOfFailedRun, openSession, runGuarded } from "../command-runner";
 import { formatFailures, runUp } from "../engine";
 import { COMMON_OPTIONS_HELP, ENGINE_ENV_HELP, parseCommand, parseCtids } from "../options";
 import { formatElapsed, ProgressTracker } from "../progress";
@@ -32,7 +32,8 @@ Exit codes:
   0  converged
   1  the up failed: the engine's error is printed for each failed resource
   2  bad arguments or an unreadable containers file
-  3  no Pulumi CLI, no nodes in stack config`;
+  3  a node of the stack cannot be reached (down, host key not trusted, key refused),
+     no Pulumi CLI, or no nodes in stack config`;
 
 /** Runs `phoenix up`/`phoenix create`; resolves to the exit code. */
 export async function runUpCommand(argv: string[], io: CliIo, name = "up"): Promise<number> {
@@ -55,7 +56,7 @@ export async function runUpCommand(argv: string[], io: CliIo, name = "up"): Prom
     if (common.json) io.stdout(`${JSON.stringify({ ok: result.ok, changes: result.changes, steps, failed, ...(result.ok ? {} : { error: lastLines(result.error) }) }, null, 2)}\n`);
     if (!result.ok) {
       io.stderr(`phoenix ${name}: the up failed\n${formatFailures(progress, result.error)}`);
-      return ExitCode.failed;
+      return exitCodeOfFailedRun(session);
     }
     if (!common.json) {
       const c = result.changes;

@@ -8,6 +8,7 @@ import { ConfigSyntaxError } from "../../core/config/json-text";
 import { ConfigUnreadableError } from "../../core/config/load-config";
 import { loadConfig } from "../../host/load-config-file";
 import { formatSummary, summarizeSpecs } from "../../core/config/summary";
+import { readStackConfigFile } from "../stack-files";
 
 /** Where the command writes, and the directory relative paths start from. */
 export interface ValidateIo {
@@ -17,14 +18,17 @@ export interface ValidateIo {
 }
 
 /** The help text of `phoenix validate`. */
-export const VALIDATE_HELP = `Usage: phoenix validate [--config FILE] [--json]
+export const VALIDATE_HELP = `Usage: phoenix validate [--config FILE] [--stack NAME] [--cwd DIR] [--json]
 
 Check a Phoenix LXC configuration file: JSON syntax, the schema (phoenix_lxc_configs.schema.json),
 references between containers (clone sources, dependencies, cycles), unique hostnames/IPs/MACs per
 node, snapshot names, features. No node is contacted.
 
 Options:
-  --config FILE  the file to check (default: phoenix_lxc_configs.json in the current directory)
+  --config FILE  the file to check (default: the stack's 'configFile', as every other command reads it;
+                 phoenix_lxc_configs.json in the project directory when the stack sets none)
+  --stack NAME   the stack whose 'configFile' to check (default: dev)
+  --cwd DIR      project directory holding Pulumi.yaml (default: the current directory)
   --json         print a JSON array of {path, message, severity} on stdout and nothing else:
                  every problem and warning; [] when the file is valid without warnings
   -h, --help     show this help
@@ -36,13 +40,15 @@ Exit codes:
 
 interface ParsedArgs {
   file?: string;
+  stack: string;
+  cwd?: string;
   json: boolean;
   help: boolean;
   error?: string;
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { json: false, help: false };
+  const out: ParsedArgs = { json: false, help: false, stack: "dev" };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") out.json = true;
@@ -51,6 +57,13 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       if (argv[i + 1] === undefined) return { ...out, error: "--config needs a file name" };
       out.file = argv[++i];
     } else if (arg.startsWith("--config=")) out.file = arg.slice("--config=".length);
+    else if (arg === "--stack" || arg === "--cwd") {
+      const value = argv[i + 1];
+      if (value === undefined || value === "") return { ...out, error: `${arg} needs a value` };
+      if (arg === "--stack") out.stack = value;
+      else out.cwd = value;
+      i++;
+    }
     else return { ...out, error: `unknown argument '${arg}'` };
   }
   return out;
@@ -70,7 +83,7 @@ export async function runValidate(argv: string[], io: ValidateIo): Promise<numbe
     io.stderr(`phoenix validate: ${args.error}\n\n${VALIDATE_HELP}\n`);
     return 2;
   }
-  const file = path.resolve(io.cwd, args.file ?? "phoenix_lxc_configs.json");
+  const file = args.file !== undefined ? path.resolve(io.cwd, args.file) : readStackConfigFile(path.resolve(io.cwd, args.cwd ?? "."), args.stack);
   try {
     const { specs, warnings } = loadConfig({ file });
     if (args.json) io.stdout(toJson(warnings));

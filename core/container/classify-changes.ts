@@ -4,6 +4,7 @@
  * each difference costs (live, restart, replace). No I/O: diff runs for every resource on every preview.
  */
 import { CONTAINER_CHANGE_POLICY, ChangeClass, classifyMountListChange } from "./change-policy";
+import { describeFieldChange } from "./field-labels";
 import { ContainerInputs } from "./inputs";
 
 /** Fields compared as unordered sets: the order in the config carries no meaning for PVE. */
@@ -70,11 +71,14 @@ export function classifyContainerChanges(observed: ContainerInputs, desired: Con
   return result;
 }
 
-/** One line for preview and logs: `CT 950: live memoryMiB, cores; restart features (will restart)`. */
-export function describeChangeSet(vmid: number, changes: ContainerChangeSet, restartPolicy: "restart" | "never"): string {
-  const parts: string[] = [];
-  if (changes.replace.length) parts.push(`replace (${changes.replace.join(", ")})`);
-  if (changes.live.length) parts.push(`live ${changes.live.join(", ")}`);
-  if (changes.restart.length) parts.push(`restart ${changes.restart.join(", ")} (${restartPolicy === "never" ? "left pending: restart_policy is never" : "the container will be restarted"})`);
+/**
+ * One line for preview and logs, in the config's own names and values:
+ * `CT 950: memory_mb 256 → 260 (live); pct_options nesting=1 → nesting=1, keyctl=1 (restart: the container will be restarted)`.
+ */
+export function describeChangeSet(vmid: number, changes: ContainerChangeSet, restartPolicy: "restart" | "never", observed: ContainerInputs, desired: ContainerInputs): string {
+  const restartNote = restartPolicy === "never" ? "restart: left pending, restart_policy is never" : "restart: the container will be restarted";
+  const note = (field: keyof ContainerInputs) =>
+    changes.replace.includes(field) ? "replaces the container" : changes.restart.includes(field) ? restartNote : "live";
+  const parts = changes.changed.map((field) => `${describeFieldChange(field, observed[field], desired[field])} (${note(field)})`);
   return `CT ${vmid}: ${parts.length ? parts.join("; ") : "no changes"}`;
 }

@@ -7,6 +7,7 @@
  */
 import { ConfigError, ConfigIssue } from "../errors";
 import { RetentionSnapshot } from "./plan";
+import { isOwnedSnapshot } from "./snapshot-name";
 
 /** The pseudo-snapshot PVE lists for the running state; it is not a snapshot and cannot be deleted. */
 const CURRENT = "current";
@@ -39,8 +40,10 @@ function parseSnaptime(entry: Entry, at: string, issues: ConfigIssue[]): number 
 
 /**
  * The snapshots of an untrusted JSON value, or a ConfigError listing every problem (index and field), e.g.
- * `[3].snaptime: expected epoch seconds (a number ≥ 0), found "yesterday"`. `owned` defaults to true, `pinned`
- * and `clone_source` to false.
+ * `[3].snaptime: expected epoch seconds (a number ≥ 0), found "yesterday"`. `owned` defaults to the rule the
+ * converge itself applies ({@link isOwnedSnapshot}: a `phx-<UTC time>` name AND the ownership marker in the
+ * description), so a `vzdump…` or hand-made snapshot is never shown as removable; `pinned` and `clone_source`
+ * default to false.
  * @param file - the file name, for the message
  */
 export function parseSnapshotList(value: unknown, file: string): RetentionSnapshot[] {
@@ -66,12 +69,13 @@ export function parseSnapshotList(value: unknown, file: string): RetentionSnapsh
     const first = seen.get(entry.name);
     if (first !== undefined) issues.push({ path: `${at}.name`, severity: "error", message: `'${entry.name}' is listed twice (also at [${first}])` });
     else seen.set(entry.name, index);
+    const description = optionalString(entry, "description", at, issues);
     snapshots.push({
       name: entry.name,
       snaptime: parseSnaptime(entry, at, issues),
-      description: optionalString(entry, "description", at, issues),
+      description,
       snapstate: optionalString(entry, "snapstate", at, issues),
-      owned: optionalBoolean(entry, "owned", true, at, issues),
+      owned: optionalBoolean(entry, "owned", isOwnedSnapshot({ name: entry.name, description }), at, issues),
       pinned: optionalBoolean(entry, "pinned", false, at, issues),
       cloneSource: optionalBoolean(entry, "clone_source", false, at, issues),
     });

@@ -44,7 +44,7 @@ export async function diff(_id: string, olds: ContainerOutputs, news: ContainerI
   // is still started when it is created, and when an update for another reason converges it.
   const drifted = drift !== undefined && !isEmptyPlan({ ...drift, power: undefined }) && changes.changed.length === 0;
   if (changes.changed.length || drifted) {
-    log(drifted ? `CT ${news.vmid} on ${news.node}: drift — ${drift!.changes.join("; ")}` : describeChangeSet(news.vmid, changes, news.restartPolicy));
+    log(drifted ? `CT ${news.vmid} on ${news.node}: drift — ${drift!.changes.join("; ")}` : describeChangeSet(news.vmid, changes, news.restartPolicy, olds, news));
   }
   return {
     changes: changes.changed.length > 0 || drifted,

@@ -83,7 +83,7 @@ describe("the real Pulumi engine converging a container over SSH", () => {
     diagnostics.length = 0;
     const preview = await stack.stack.preview({ onEvent });
     assert.equal(preview.changeSummary.update, 1);
-    assert.ok(diagnostics.some((d) => d.includes("CT 300: live memoryMiB")), diagnostics.join("\n"));
+    assert.ok(diagnostics.some((d) => /CT 300: memory_mb \d+ → 384 \(live\)/.test(d)), diagnostics.join("\n"));
     const since = mark();
     const up = await stack.stack.up({ onEvent });
     assert.equal(up.outputs.memory.value, "384");
@@ -94,7 +94,7 @@ describe("the real Pulumi engine converging a container over SSH", () => {
     desired = { ...desired, features: ["nesting=1"] };
     diagnostics.length = 0;
     await stack.stack.preview({ onEvent });
-    assert.ok(diagnostics.some((d) => /CT 300: restart features \(the container will be restarted\)/.test(d)), diagnostics.join("\n"));
+    assert.ok(diagnostics.some((d) => /CT 300: pct_options \(none\) → nesting=1 \(restart: the container will be restarted\)/.test(d)), diagnostics.join("\n"));
     const since = mark();
     await stack.stack.up({ onEvent });
     assert.deepEqual(mutating(since), ["set", "reboot"]);

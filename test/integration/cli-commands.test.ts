@@ -86,4 +86,20 @@ describe("phoenix environment checks", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("a mistyped --stack is refused (exit 3) and creates no stack and no settings file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-stack-"));
+    try {
+      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: phoenix-lxc\nruntime: nodejs\n");
+      fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config: {}\n");
+      const r = await run(["preview", "--stack", "nope", "--cwd", dir]);
+      assert.equal(r.code, ExitCode.environment, r.stderr);
+      assert.match(r.stderr, /stack 'nope' does not exist in this project \(stacks with settings here: dev\): check --stack/);
+      assert.ok(!fs.existsSync(path.join(dir, "Pulumi.nope.yaml")), "no settings file was written");
+      const stacks = path.join(dir, ".phoenix", "state", ".pulumi", "stacks");
+      assert.deepEqual(fs.existsSync(stacks) ? fs.readdirSync(stacks, { recursive: true }).filter((f) => String(f).includes("nope")) : [], []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

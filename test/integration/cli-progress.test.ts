@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { formatElapsed, ProgressTracker } from "../../cli/progress";
-import { buildContainerPreviews, parseSnapshotDeletions } from "../../cli/commands/preview";
-import { normaliseChanges } from "../../cli/engine";
+import { buildContainerPreviews, countChanges, parseSnapshotDeletions, selectContainers } from "../../cli/commands/preview";
+import { formatFailures, normaliseChanges } from "../../cli/engine";
 import { tailOutput } from "../../cli/commands/test";
 
 const URN = (name: string, type = "pulumi-nodejs:dynamic/phoenix:Feature") => `urn:pulumi:dev::phoenix-lxc::phoenix:lxc:Fleet$phoenix:lxc:Container$${type}::${name}`;
@@ -47,6 +47,17 @@ describe("phoenix up progress", () => {
     assert.deepEqual(t.errors.get(urn), ["verify failed: docker not active"]);
   });
 
+  it("a failed run's report names the failed step and its error, without the engine's bare 'update failed'", () => {
+    const { t } = tracker();
+    const urn = URN("ct-950-feature-docker");
+    t.onEvent(pre(urn));
+    t.onEvent(diag("verify failed: docker not active\n", "error", urn));
+    t.onEvent(failed(urn));
+    t.onEvent(diag("update failed\n", "error", "urn:pulumi:dev::phoenix-lxc::pulumi:pulumi:Stack::phoenix-lxc-dev"));
+    t.finish();
+    assert.equal(formatFailures(t, "update failed"), "✗ ct-950-feature-docker:\n    verify failed: docker not active\n");
+  });
+
   it("prints nothing for unchanged steps and for the stack and component resources", () => {
     const { t, out } = tracker();
     t.onEvent(pre(URN("ct-950-snapshot", "pulumi-nodejs:dynamic/phoenix:FinalSnapshot"), "same"));
@@ -80,10 +91,10 @@ describe("phoenix up progress", () => {
 
   it("collects [phoenix] diagnostics per container, with or without a URN", () => {
     const { t } = tracker();
-    t.onEvent(diag("[phoenix] CT 950 on pve1: live memoryMiB\n"));
+    t.onEvent(diag("[phoenix] CT 950 on pve1: memory_mb 256 → 260 (live)\n"));
     t.onEvent(diag("[phoenix] CT 951 on pve2: retention will delete 2 snapshot(s): phx-a, phx-b\n", "info", URN("ct-951-retention")));
     t.onEvent(diag("unrelated engine chatter\n"));
-    assert.deepEqual([...t.messages], [[950, ["CT 950 on pve1: live memoryMiB"]], [951, ["CT 951 on pve2: retention will delete 2 snapshot(s): phx-a, phx-b"]]]);
+    assert.deepEqual([...t.messages], [[950, ["CT 950 on pve1: memory_mb 256 → 260 (live)"]], [951, ["CT 951 on pve2: retention will delete 2 snapshot(s): phx-a, phx-b"]]]);
   });
 });
 
@@ -102,6 +113,21 @@ describe("phoenix preview --json shape", () => {
       },
       "951": { ops: [{ step: "ct-951-container", op: "same" }], messages: [], snapshotDeletions: [] },
     });
+  });
+
+  it("lists steps only (no component), only the containers asked for, and counts exactly what it lists", () => {
+    const { t } = tracker();
+    const component = (ctid: number) => `urn:pulumi:dev::phoenix-lxc::phoenix:lxc:Fleet$phoenix:lxc:Container::ct-${ctid}`;
+    t.onEvent(pre("urn:pulumi:dev::phoenix-lxc::phoenix:lxc:Fleet::fleet"));
+    for (const ctid of [950, 951]) {
+      t.onEvent(pre(component(ctid)));
+      t.onEvent(pre(URN(`ct-${ctid}-container`, "pulumi-nodejs:dynamic/phoenix:Container")));
+      t.onEvent(pre(URN(`ct-${ctid}-snapshot`, "pulumi-nodejs:dynamic/phoenix:FinalSnapshot")));
+    }
+    const shown = selectContainers(buildContainerPreviews(t), [951]);
+    assert.deepEqual(Object.keys(shown), ["951"]);
+    assert.deepEqual(shown["951"]!.ops.map((o) => o.step), ["ct-951-container", "ct-951-snapshot"]);
+    assert.deepEqual(countChanges(shown), { create: 2, update: 0, replace: 0, delete: 0, same: 0 });
   });
 
   it("reads no deletion from 'retention will delete no snapshot'", () => {

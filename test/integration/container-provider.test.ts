@@ -8,6 +8,7 @@ import * as impl from "../../providers/impl/container";
 import { configureRuntime, setTransportForTesting } from "../../providers/impl/runtime";
 import { ContainerInputs } from "../../core/container/inputs";
 import { SshPool } from "../../host/ssh-pool";
+import { writeRawLines } from "../../host/container-io";
 import { installTemplate } from "../../testbed/templates";
 import { startTestNodes, TestNodes } from "../helpers/sshd";
 import { mutatingSince, onNode, readCommandLog } from "../helpers/sim-node";
@@ -112,6 +113,15 @@ describe("container resource against a simulated node", () => {
     outs = (await impl.update("200", outs, { ...withRaw, lxcOptions: ["lxc.mount.auto = proc:rw sys:rw"] })).outs;
     assert.doesNotMatch((await confText(200)).split("[")[0]!, /lxc\.cap\.drop/);
     assert.equal(snapshotSection(await confText(200)), before);
+  });
+
+  it("a raw-line edit that lost a race names the container and node once, with the next step", async () => {
+    const stale = (await confText(200)).replace(/^memory: .*$/m, "memory: 1");
+    const n = t.nodes[0]!;
+    const error = await writeRawLines(pool, { name: NODE, host: n.host, port: n.port, user: n.user, hostKeyFingerprint: n.hostKeyFingerprint }, 200, stale, ["lxc.cgroup2.cpu.weight: 50"]).then(() => undefined, (e: Error) => e);
+    assert.ok(error instanceof Error, "a stale edit must fail");
+    assert.equal(error.message.split("for CT 200 on node 'pve1'").length - 1, 1, error.message);
+    assert.match(error.message, /next step: another process changed the config at the same time; run the update again/);
   });
 
   it("detects drift after an out-of-band pct set and repairs it", async () => {

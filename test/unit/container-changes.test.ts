@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { classifyContainerChanges, describeChangeSet } from "../../core/container/classify-changes";
 import { CONTAINER_CHANGE_POLICY } from "../../core/container/change-policy";
+import { CONTAINER_FIELD_LABELS } from "../../core/container/field-labels";
 import { ContainerInputs } from "../../core/container/inputs";
 
 export function baseInputs(over: Partial<ContainerInputs> = {}): ContainerInputs {
@@ -78,8 +79,26 @@ describe("container change classification", () => {
     for (const f of fields) assert.ok(f in CONTAINER_CHANGE_POLICY, `${f} is not classified`);
   });
 
-  it("describes a change set in one line with the restart policy", () => {
-    const result = classifyContainerChanges(baseInputs(), baseInputs({ memoryMiB: 4096, features: [] }), true);
-    assert.equal(describeChangeSet(950, result, "never"), "CT 950: live memoryMiB; restart features (left pending: restart_policy is never)");
+  it("describes a change set in one line, in the config's key names and values, with the restart policy", () => {
+    const before = baseInputs();
+    const after = baseInputs({ memoryMiB: 4096, features: [] });
+    const result = classifyContainerChanges(before, after, true);
+    assert.equal(describeChangeSet(950, result, "never", before, after),
+      "CT 950: memory_mb 1024 → 4096 (live); pct_options nesting=1 → (none) (restart: left pending, restart_policy is never)");
+  });
+
+  it("names a replace-class change and says it replaces the container", () => {
+    const before = baseInputs();
+    const after = baseInputs({ storage: "tank" });
+    const result = classifyContainerChanges(before, after, true);
+    assert.equal(describeChangeSet(950, result, "restart", before, after), "CT 950: storage_pool local-lvm → tank (replaces the container)");
+  });
+
+  it("never shows an internal field name in a change line", () => {
+    for (const field of Object.keys(CONTAINER_CHANGE_POLICY) as (keyof ContainerInputs)[]) {
+      if (CONTAINER_CHANGE_POLICY[field] === "ignore") continue;
+      const label = CONTAINER_FIELD_LABELS[field];
+      assert.ok(/^[a-z_]+( \/ [a-z_]+)?$|^network_config\.nameservers$/.test(label), `${field} is shown as '${label}'`);
+    }
   });
 });

@@ -9,12 +9,12 @@ import { runRetention } from "../../cli/commands/retention";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 
-/** Four owned snapshots an hour apart and one manual one. */
+/** Four snapshots an hour apart that the file declares owned, and one manual one. */
 const SNAPSHOTS = [
-  { name: "phx-1", snaptime: at("2024-10-27T00:10:00Z") },
-  { name: "phx-2", snaptime: at("2024-10-27T01:10:00Z") },
-  { name: "phx-3", snaptime: at("2024-10-27T02:10:00Z") },
-  { name: "phx-4", snaptime: at("2024-10-27T03:10:00Z") },
+  { name: "phx-1", owned: true, snaptime: at("2024-10-27T00:10:00Z") },
+  { name: "phx-2", owned: true, snaptime: at("2024-10-27T01:10:00Z") },
+  { name: "phx-3", owned: true, snaptime: at("2024-10-27T02:10:00Z") },
+  { name: "phx-4", owned: true, snaptime: at("2024-10-27T03:10:00Z") },
   { name: "manual", snaptime: at("2024-10-27T01:30:00Z"), owned: false, description: "before upgrade" },
 ];
 
@@ -83,6 +83,26 @@ describe("phoenix retention plan: output", () => {
     const { code, stdout } = await run(["plan", "--policy", "{}", "--snapshots", "pvesh.json", "--json"]);
     assert.equal(code, 0);
     assert.equal(JSON.parse(stdout).length, SNAPSHOTS.length);
+  });
+
+  it("without 'owned' in the file, only this tool's snapshots (name shape and marker) can be removed", async () => {
+    const mine = (iso: string) => ({ name: `phx-${iso.replace(/[-:]/g, "")}`, snaptime: at(iso), description: "phoenix-lxc:managed" });
+    file("pvesh-plain.json", [
+      { name: "vzdump-20241026", snaptime: at("2024-10-26T00:00:00Z"), description: "vzdump backup snapshot" },
+      { name: "before-upgrade", snaptime: at("2024-10-26T01:00:00Z"), description: "by hand" },
+      { name: "phx-20241026T020000Z", snaptime: at("2024-10-26T02:00:00Z"), description: "copied name, no marker" },
+      mine("2024-10-26T03:00:00Z"), mine("2024-10-26T04:00:00Z"),
+    ]);
+    const { code, stdout } = await run(["plan", "--policy", '{"keep_last": 1}', "--snapshots", "pvesh-plain.json", "--json"]);
+    assert.equal(code, 0);
+    const verdict = Object.fromEntries(JSON.parse(stdout).map((v: { name: string; verdict: string; reason: string }) => [v.name, `${v.verdict}/${v.reason}`]));
+    assert.deepEqual(verdict, {
+      "phx-20241026T040000Z": "keep/keep-last",
+      "phx-20241026T030000Z": "remove/pruned",
+      "phx-20241026T020000Z": "protected/not-owned",
+      "before-upgrade": "protected/not-owned",
+      "vzdump-20241026": "protected/not-owned",
+    });
   });
 
   it("prints help with exit code 0", async () => {
