@@ -40,7 +40,8 @@ export function validateConfig(raw: unknown, options: LoadOptions = {}): Validat
   const view: ConfigView = parsed.success ? parsed.data : salvageConfig(schema, raw);
   const derived = [...keys.issues, ...findVariantSpellings(raw), ...checkConfig(view, options, { options, invalid })];
   // A finding about a value the schema refused is a consequence of that refusal: the schema error says it.
-  const issues = [...schemaIssues, ...derived.filter((i) => i.kind === "misspelled-key" || !invalid(i.path))];
+  const kept = [...schemaIssues, ...derived.filter((i) => i.kind === "misspelled-key" || !invalid(i.path))];
+  const issues = [...kept.filter((i) => i.severity === "error"), ...kept.filter((i) => i.severity !== "error")];
   if (!parsed.success || issues.some((i) => i.severity === "error")) return { ok: false, issues };
   const config = parsed.data;
   const specs = new Map<number, ContainerSpec>();
