@@ -43,8 +43,11 @@ export const NET_IP_PATTERN = new RegExp(`^(?:dhcp|manual|${OCTET}(?:\\.${OCTET}
 /** An IPv4 address, optionally with a prefix (firewall source/dest). */
 export const IPV4_OPTIONAL_CIDR_PATTERN = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}(?:/(?:3[0-2]|[12]?[0-9]))?$`);
 
-/** A nameserver: IPv4 or a plausible IPv6 literal (PVE checks the exact syntax). */
-export const NAMESERVER_PATTERN = new RegExp(`^(?:${OCTET}(?:\\.${OCTET}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$`);
+/**
+ * A nameserver: IPv4 or a plausible IPv6 literal, link-local ones with their `%interface` as PVE allows
+ * (`lxc-ip-with-ll-iface`); PVE checks the exact IPv6 syntax.
+ */
+export const NAMESERVER_PATTERN = new RegExp(`^(?:${OCTET}(?:\\.${OCTET}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?:%[A-Za-z0-9_.-]+)?)$`);
 
 /** PVE `mac-addr` restricted to unicast: the low bit of the first octet clear, i.e. the 2nd hex digit even. */
 export const UNICAST_MAC_PATTERN = /^[0-9A-Fa-f][02468AaCcEe](?::[0-9A-Fa-f]{2}){5}$/;
