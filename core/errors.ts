@@ -62,6 +62,8 @@ export interface ConfigIssue {
   message: string;
   /** Errors stop the run; warnings are reported and the run goes on. */
   severity: "error" | "warning";
+  /** Stable machine-readable class of the finding, e.g. `dependency-missing` (core/config/issue-kinds.ts). */
+  kind?: string;
 }
 
 /** A configuration that failed validation; carries every issue at once, never just the first. */

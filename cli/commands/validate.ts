@@ -20,16 +20,17 @@ export interface ValidateIo {
 /** The help text of `phoenix validate`. */
 export const VALIDATE_HELP = `Usage: phoenix validate [--config FILE] [--stack NAME] [--cwd DIR] [--json]
 
-Check a Phoenix LXC configuration file: JSON syntax, the schema (phoenix_lxc_configs.schema.json),
+Check a Phoenix LXC configuration file in one pass: JSON syntax, the schema
+(phoenix_lxc_configs.schema.json), unknown keys (warnings; near misses of known keys are errors),
 references between containers (clone sources, dependencies, cycles), unique hostnames/IPs/MACs per
-node, snapshot names, features. No node is contacted.
+node, snapshot names, features, script files. No node is contacted.
 
 Options:
   --config FILE  the file to check (default: the stack's 'configFile', as every other command reads it;
                  phoenix_lxc_configs.json in the project directory when the stack sets none)
   --stack NAME   the stack whose 'configFile' to check (default: dev)
   --cwd DIR      project directory holding Pulumi.yaml (default: the current directory)
-  --json         print a JSON array of {path, message, severity} on stdout and nothing else:
+  --json         print a JSON array of {path, message, severity, kind} on stdout and nothing else:
                  every problem and warning; [] when the file is valid without warnings
   -h, --help     show this help
 
@@ -70,7 +71,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
 }
 
 const line = (i: ConfigIssue) => `${i.severity === "warning" ? "warning: " : ""}${i.path}: ${i.message}\n`;
-const toJson = (issues: ConfigIssue[]) => `${JSON.stringify(issues.map(({ path: p, message, severity }) => ({ path: p, message, severity })), null, 2)}\n`;
+const toJson = (issues: ConfigIssue[]) => `${JSON.stringify(issues.map(({ path: p, message, severity, kind }) => ({ path: p, message, severity, ...(kind ? { kind } : {}) })), null, 2)}\n`;
 
 /** Runs `phoenix validate`; resolves to the exit code (0 valid, 1 invalid, 2 unreadable/unparsable/usage). */
 export async function runValidate(argv: string[], io: ValidateIo): Promise<number> {

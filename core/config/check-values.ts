@@ -1,97 +1,100 @@
 /**
  * Cross-field checks about values: uniqueness per node (hostname, IPv4, MAC), network coherence, GPUs,
- * features (built-in or custom, nvidia root keys), custom feature files, mount paths, firewall.
+ * features (built-in or custom, nvidia root keys), mount paths, firewall. They run on the salvaged view too,
+ * so every field may be absent.
  */
 import type { ConfigIssue } from "../errors";
+import { type CheckContext, containersOf } from "./check-context";
 import { BUILTIN_FEATURES } from "./constants";
 import { didYouMean } from "./did-you-mean";
+import { errorAt, warningAt, type ConfigIssueKind } from "./issue-kinds";
 import { parseGpuAssignment, resolveNode } from "./normalize";
-import type { LoadOptions, PhoenixConfig } from "./types";
-
-const err = (path: string, message: string): ConfigIssue => ({ path, message, severity: "error" });
-const warn = (path: string, message: string): ConfigIssue => ({ path, message, severity: "warning" });
+import type { ConfigView } from "./salvage";
 
 /** Hostnames, static IPv4 addresses and MACs must be unique within a node (PVE does not check; the LAN breaks). */
-export function checkUniqueness(config: PhoenixConfig, options: LoadOptions): ConfigIssue[] {
+export function checkUniqueness(config: ConfigView, ctx: CheckContext): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Map<string, string>();
-  const claim = (kind: string, node: string | undefined, value: string, id: string, path: string, label: string) => {
+  const claim = (kind: ConfigIssueKind, node: string | undefined, value: string, id: string, path: string, label: string) => {
     const key = `${kind}\u0000${node ?? ""}\u0000${value}`;
     const owner = seen.get(key);
     if (owner === undefined) seen.set(key, id);
-    else issues.push(err(path, `${label} is also used by container ${owner}${node === undefined ? "" : ` on node ${node}`}`));
+    else issues.push(errorAt(kind, path, `${label} is also used by container ${owner}${node === undefined ? "" : ` on node ${node}`}`));
   };
-  for (const [id, c] of Object.entries(config.lxc_configs)) {
-    const node = resolveNode(c, options);
+  for (const [id, c] of containersOf(config)) {
     const at = `lxc_configs.${id}`;
-    claim("name", node, c.name.toLowerCase(), id, `${at}.name`, `hostname "${c.name}"`);
-    const ip = c.network_config.ip;
-    if (ip !== "dhcp" && ip !== "manual") claim("ip", node, ip.split("/")[0], id, `${at}.network_config.ip`, `IPv4 address ${ip.split("/")[0]}`);
-    if (c.mac_address !== undefined) claim("mac", node, c.mac_address.toUpperCase(), id, `${at}.mac_address`, `MAC address ${c.mac_address.toUpperCase()}`);
+    if (ctx.invalid(`${at}.node`)) continue; // which node it is on is unknown
+    const node = resolveNode(c, ctx.options);
+    if (c.name !== undefined) claim("duplicate-hostname", node, c.name.toLowerCase(), id, `${at}.name`, `hostname "${c.name}"`);
+    const ip = c.network_config?.ip;
+    if (ip !== undefined && ip !== "dhcp" && ip !== "manual") {
+      claim("duplicate-ip", node, ip.split("/")[0]!, id, `${at}.network_config.ip`, `IPv4 address ${ip.split("/")[0]}`);
+    }
+    if (c.mac_address !== undefined) claim("duplicate-mac", node, c.mac_address.toUpperCase(), id, `${at}.mac_address`, `MAC address ${c.mac_address.toUpperCase()}`);
   }
   return issues;
 }
 
 /** A gateway only makes sense with a static address. */
-export function checkNetwork(config: PhoenixConfig): ConfigIssue[] {
+export function checkNetwork(config: ConfigView): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  for (const [id, c] of Object.entries(config.lxc_configs)) {
-    const { ip, gw } = c.network_config;
+  for (const [id, c] of containersOf(config)) {
+    const { ip, gw } = c.network_config ?? {};
     if ((ip === "dhcp" || ip === "manual") && gw !== undefined && gw !== "") {
-      issues.push(err(`lxc_configs.${id}.network_config.gw`, `a gateway cannot be combined with ip "${ip}"; remove "gw" or set a static address`));
+      issues.push(errorAt("gateway-without-address", `lxc_configs.${id}.network_config.gw`, `a gateway cannot be combined with ip "${ip}"; remove "gw" or set a static address`));
     }
   }
   return issues;
 }
 
 /** `gpu_assignment` is normalized; whitespace is tolerated with a warning, repeats are errors. */
-export function checkGpus(config: PhoenixConfig): ConfigIssue[] {
+export function checkGpus(config: ConfigView, ctx: CheckContext): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  for (const [id, c] of Object.entries(config.lxc_configs)) {
+  for (const [id, c] of containersOf(config)) {
     const at = `lxc_configs.${id}.gpu_assignment`;
-    const parsed = parseGpuAssignment(c.gpu_assignment);
+    if (ctx.invalid(at)) continue;
+    const gpus = Array.isArray(c.gpu_assignment) ? c.gpu_assignment.filter((g): g is number => g !== undefined) : c.gpu_assignment;
+    const parsed = parseGpuAssignment(gpus);
     if (parsed.hadWhitespace) {
-      issues.push(warn(at, `read ${JSON.stringify(c.gpu_assignment)} as [${parsed.gpus.join(", ")}]; write ${JSON.stringify(parsed.gpus.join(",") || "none")} instead`));
+      issues.push(warningAt("gpu-spacing", at, `read ${JSON.stringify(c.gpu_assignment)} as [${parsed.gpus.join(", ")}]; write ${JSON.stringify(parsed.gpus.join(",") || "none")} instead`));
     }
-    if (parsed.duplicates.length > 0) issues.push(err(at, `GPU ${parsed.duplicates.join(", ")} is listed more than once`));
-    if (c.features.includes("nvidia") && parsed.gpus.length === 0) {
-      issues.push(warn(at, "the nvidia feature is enabled but no GPU is assigned; the driver is installed without device passthrough"));
+    if (parsed.duplicates.length > 0) issues.push(errorAt("gpu-repeated", at, `GPU ${parsed.duplicates.join(", ")} is listed more than once`));
+    if ((c.features ?? []).includes("nvidia") && parsed.gpus.length === 0) {
+      issues.push(warningAt("gpu-missing", at, "the nvidia feature is enabled but no GPU is assigned; the driver is installed without device passthrough"));
     }
   }
   return issues;
 }
 
-/** Features are built-in or custom; nvidia needs the root nvidia_* keys; custom feature scripts must exist. */
-export function checkFeatures(config: PhoenixConfig, options: LoadOptions): ConfigIssue[] {
+/** Features are built-in (a script set in the catalog) or custom; nvidia needs the root nvidia_* keys. */
+export function checkFeatures(config: ConfigView): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const custom = Object.keys(config.custom_features ?? {});
   const known = [...BUILTIN_FEATURES, ...custom];
   const nvidiaUsers: string[] = [];
-  for (const [id, c] of Object.entries(config.lxc_configs)) {
+  for (const [id, c] of containersOf(config)) {
     const seen = new Set<string>();
-    c.features.forEach((f, i) => {
+    (c.features ?? []).forEach((f, i) => {
+      if (f === undefined) return;
       const at = `lxc_configs.${id}.features.${i}`;
-      if (seen.has(f)) issues.push(err(at, `feature "${f}" is listed twice`));
+      if (seen.has(f)) issues.push(errorAt("feature-repeated", at, `feature "${f}" is listed twice`));
       seen.add(f);
-      if (!known.includes(f)) issues.push(err(at, `unknown feature "${f}": not built in and not in custom_features${didYouMean(f, known)}`));
+      if (!known.includes(f)) {
+        const hint = didYouMean(f, known);
+        const fix = hint || `; add custom_features.${f} with its guard, install and verify scripts, or remove it`;
+        issues.push(errorAt("feature-unknown", at, `unknown feature "${f}": not built in and not in custom_features${fix}`));
+      }
     });
-    if (c.features.includes("nvidia")) nvidiaUsers.push(id);
+    if ((c.features ?? []).includes("nvidia")) nvidiaUsers.push(id);
   }
   for (const name of BUILTIN_FEATURES) {
-    if (custom.includes(name)) issues.push(err(`custom_features.${name}`, `"${name}" is a built-in feature; give the custom feature another name`));
+    if (custom.includes(name)) issues.push(errorAt("feature-shadows-builtin", `custom_features.${name}`, `"${name}" is a built-in feature; give the custom feature another name`));
   }
   if (nvidiaUsers.length > 0) {
     for (const key of ["nvidia_driver_version", "nvidia_repo_url", "nvidia_runfile_url"] as const) {
       if (config[key] === undefined) {
-        issues.push(err(key, `required field is missing: container${nvidiaUsers.length > 1 ? "s" : ""} ${nvidiaUsers.join(", ")} use${nvidiaUsers.length > 1 ? "" : "s"} the nvidia feature`));
-      }
-    }
-  }
-  if (options.fileExists !== undefined) {
-    for (const [name, f] of Object.entries(config.custom_features ?? {})) {
-      for (const role of ["guard", "install", "verify"] as const) {
-        const full = joinPath(options.baseDir, f[role]);
-        if (!options.fileExists(full)) issues.push(err(`custom_features.${name}.${role}`, `file not found: ${full}`));
+        const many = nvidiaUsers.length > 1;
+        issues.push(errorAt("nvidia-setting-missing", key, `required field is missing: container${many ? "s" : ""} ${nvidiaUsers.join(", ")} use${many ? "" : "s"} the nvidia feature`));
       }
     }
   }
@@ -99,28 +102,23 @@ export function checkFeatures(config: PhoenixConfig, options: LoadOptions): Conf
 }
 
 /** Mount points inside one container must not collide (volumes, zfs_volumes and bind mounts share mpN). */
-export function checkMounts(config: PhoenixConfig): ConfigIssue[] {
+export function checkMounts(config: ConfigView): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  for (const [id, c] of Object.entries(config.lxc_configs)) {
+  for (const [id, c] of containersOf(config)) {
     const seen = new Map<string, string>();
-    const claim = (path: string, where: string) => {
+    const claim = (path: string | undefined, where: string) => {
+      if (path === undefined) return;
       const norm = path.length > 1 ? path.replace(/\/+$/, "") : path;
       const owner = seen.get(norm);
-      if (owner !== undefined) issues.push(err(`lxc_configs.${id}.${where}`, `mount point ${norm} is also used by ${owner}`));
+      if (owner !== undefined) issues.push(errorAt("mount-collision", `lxc_configs.${id}.${where}`, `mount point ${norm} is also used by ${owner}`));
       else seen.set(norm, where);
     };
-    c.volumes.forEach((v, i) => claim(v.mount_point, `volumes.${i}.mount_point`));
-    c.zfs_volumes.forEach((v, i) => claim(v.mount_point, `zfs_volumes.${i}.mount_point`));
-    c.mount_points.forEach((m, i) => claim(m.container_path, `mount_points.${i}.container_path`));
-    if (c.firewall?.enabled && c.firewall.rules.length === 0) {
-      issues.push(warn(`lxc_configs.${id}.firewall.rules`, "firewall enabled without rules: only the default policy applies"));
+    (c.volumes ?? []).forEach((v, i) => claim(v?.mount_point, `volumes.${i}.mount_point`));
+    (c.zfs_volumes ?? []).forEach((v, i) => claim(v?.mount_point, `zfs_volumes.${i}.mount_point`));
+    (c.mount_points ?? []).forEach((m, i) => claim(m?.container_path, `mount_points.${i}.container_path`));
+    if (c.firewall?.enabled && (c.firewall.rules ?? []).length === 0) {
+      issues.push(warningAt("firewall-without-rules", `lxc_configs.${id}.firewall.rules`, "firewall enabled without rules: only the default policy applies"));
     }
   }
   return issues;
-}
-
-/** Joins a relative path onto `base` with `/` (POSIX; the tool runs on Linux). Absolute paths stay as they are. */
-function joinPath(base: string | undefined, path: string): string {
-  if (path.startsWith("/") || base === undefined || base === "") return path;
-  return `${base.replace(/\/+$/, "")}/${path.replace(/^\.\//, "")}`;
 }

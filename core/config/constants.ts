@@ -43,8 +43,11 @@ export const NET_IP_PATTERN = new RegExp(`^(?:dhcp|manual|${OCTET}(?:\\.${OCTET}
 /** An IPv4 address, optionally with a prefix (firewall source/dest). */
 export const IPV4_OPTIONAL_CIDR_PATTERN = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}(?:/(?:3[0-2]|[12]?[0-9]))?$`);
 
-/** A nameserver: IPv4 or a plausible IPv6 literal (PVE checks the exact syntax). */
-export const NAMESERVER_PATTERN = new RegExp(`^(?:${OCTET}(?:\\.${OCTET}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*)$`);
+/**
+ * A nameserver: IPv4 or a plausible IPv6 literal, link-local ones with their `%interface` as PVE allows
+ * (`lxc-ip-with-ll-iface`); PVE checks the exact IPv6 syntax.
+ */
+export const NAMESERVER_PATTERN = new RegExp(`^(?:${OCTET}(?:\\.${OCTET}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?:%[A-Za-z0-9_.-]+)?)$`);
 
 /** PVE `mac-addr` restricted to unicast: the low bit of the first octet clear, i.e. the 2nd hex digit even. */
 export const UNICAST_MAC_PATTERN = /^[0-9A-Fa-f][02468AaCcEe](?::[0-9A-Fa-f]{2}){5}$/;
@@ -85,8 +88,14 @@ export const PORT_MAPPING_PATTERN = /^[0-9]{1,5}:[0-9]{1,5}$/;
 /** `pct_options` entries: the keys `pct set --features` accepts, booleans as 0/1, `mount` as fs list. */
 export const PCT_FEATURE_PATTERN = /^(?:(?:fuse|keyctl|mknod|nesting|force_rw_sys)=[01]|mount=[a-z0-9]+(?:;[a-z0-9]+)*)$/;
 
-/** `lxc_options` entries: a raw `lxc.*` key, `=`, a value (spaces inside the value are kept). */
-export const LXC_OPTION_PATTERN = /^lxc\.[A-Za-z0-9_.]+\s*=.*$/;
+/**
+ * `lxc_options` entries, as PVE's config reader accepts raw lines: an `lxc.*` key of lower-case letters, digits,
+ * `_`, `-`, `.`, then `:` right after the key or `=` (spaces allowed before it), then the value on one line.
+ */
+export const LXC_OPTION_PATTERN = /^lxc\.[a-z0-9_.-]+(?::|\s*=).*$/;
+
+/** Firewall `port`: PVE's list of ports and `a:b` ranges separated by commas (no empty items). */
+export const FIREWALL_PORTS_PATTERN = /^[0-9]+(?::[0-9]+)?(?:,[0-9]+(?::[0-9]+)?)*$/;
 
 /** A feature name (built-in or custom). */
 export const FEATURE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;

@@ -49,3 +49,22 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   const hit = suggestClosest(word, candidates);
   return hit === undefined ? "" : `; did you mean '${hit}'?`;
 }
+
+/**
+ * The known key `word` is a near miss of: the same key in another case, or one at most two edits away (and fewer
+ * edits than the shorter word has letters, since any two-letter word is two edits from `ip` or `gw`). A near miss
+ * is an error, not an ignorable unknown key: `memroy_mb` left unread builds the wrong container.
+ */
+export function findNearMiss(word: string, known: Iterable<string>): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance && distance <= 2 && distance < Math.min(word.length, candidate.length)) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}

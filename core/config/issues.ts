@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { ConfigIssue } from "../errors";
 import { didYouMean } from "./did-you-mean";
+import { errorAt } from "./issue-kinds";
 
 type Issue = z.core.$ZodIssue & { input?: unknown };
 type AnySchema = z.core.$ZodType;
@@ -145,7 +146,10 @@ function messageFor(issue: Issue, root?: AnySchema): string {
   }
 }
 
-/** Converts zod issues into config issues (errors), expanding unknown keys into one issue each. */
+/**
+ * Converts zod issues into config issues (errors). Unknown keys reach here only from closed objects (the others
+ * are stripped and reported by unknown-keys.ts); they expand into one issue each.
+ */
 export function convertZodIssues(issues: readonly z.core.$ZodIssue[], schema: AnySchema): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const raw of issues) {
@@ -155,16 +159,17 @@ export function convertZodIssues(issues: readonly z.core.$ZodIssue[], schema: An
       for (const key of issue.keys) {
         const hint = didYouMean(key, known);
         const list = !hint && known.length > 0 && known.length <= 8 ? `; expected one of ${known.join(", ")}` : "";
-        out.push({ path: formatPath([...issue.path, key]), message: `unknown key${hint}${list}`, severity: "error" });
+        out.push(errorAt(hint ? "misspelled-key" : "unknown-key", formatPath([...issue.path, key]), `unknown key${hint}${list}`));
       }
     } else if (issue.code === "invalid_key") {
       // The record key itself is wrong: report it at the key, with the key's own message.
       const inner = issue.issues.map((i) => messageFor({ ...i, input: (i as Issue).input } as Issue));
-      out.push({ path: formatPath(issue.path), message: `invalid key: ${inner.join("; ")}`, severity: "error" });
+      out.push(errorAt("invalid-key", formatPath(issue.path), `invalid key: ${inner.join("; ")}`));
     } else if (issue.code === "invalid_element") {
-      out.push({ path: formatPath(issue.path), message: issue.message, severity: "error" });
+      out.push(errorAt("schema", formatPath(issue.path), issue.message));
     } else {
-      out.push({ path: formatPath(issue.path), message: messageFor(issue, schema), severity: "error" });
+      const message = messageFor(issue, schema);
+      out.push(errorAt(message.startsWith("required field is missing") ? "required" : "schema", formatPath(issue.path), message));
     }
   }
   return out;

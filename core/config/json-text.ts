@@ -68,7 +68,7 @@ export function findDuplicateKeys(text: string): ConfigIssue[] {
         if (top.keys.has(key)) {
           const { line } = lineColumnAt(text, i);
           const parent = pathOf().split(".").slice(0, -1).concat(key).filter(Boolean).join(".");
-          issues.push({ path: parent || key, message: `key "${key}" appears more than once in this object (line ${line}); JSON keeps only the last`, severity: "error" });
+          issues.push({ path: parent || key, message: `key "${key}" appears more than once in this object (line ${line}); JSON keeps only the last`, severity: "error", kind: "duplicate-key" });
         }
         top.keys.add(key);
         top.key = key;

@@ -1,19 +1,20 @@
 /**
  * The schema of one container definition (`lxc_configs."<ctid>"`). Built on call, never held at module level.
  *
- * Key names are the original Phoenix Hypervisor names (users already have those files). Unknown keys are errors:
- * a misspelled key that is silently ignored builds the wrong container. "Changing this replaces the container"
- * marks the fields the diff policy treats as replace.
+ * Key names are the original Phoenix Hypervisor names (users already have those files). Unknown keys are
+ * stripped here and reported by unknown-keys.ts (a warning, or an error when the key is a near miss of a known
+ * one). "Changing this replaces the container" marks the fields the diff policy treats as replace.
  */
 import { z } from "zod";
 import * as P from "./constants";
 import * as S from "./schema-parts";
 import { buildVllmShape } from "./schema-vllm";
+import { canonicalRawLxcLine } from "./variants";
 
 /** The zod schema of one container definition. */
 export function buildContainerSchema() {
   return z
-    .strictObject({
+    .object({
       name: z
         .string()
         .max(255, "expected at most 255 characters")
@@ -94,9 +95,12 @@ export function buildContainerSchema() {
         .default([])
         .describe('PVE container features (pct --features), e.g. ["nesting=1", "keyctl=1"]. Needs a restart. @default []'),
       lxc_options: z
-        .array(z.string().regex(P.LXC_OPTION_PATTERN, 'expected a raw LXC option "lxc.<key>=<value>"'))
+        .array(z.string().regex(P.LXC_OPTION_PATTERN, 'expected a raw LXC option "lxc.<key>=<value>"').transform(canonicalRawLxcLine))
         .default([])
-        .describe('Raw LXC keys for the main section of the container config, e.g. ["lxc.mount.entry=/dev/fuse dev/fuse none bind,create=file"]. Needs a restart. @default []'),
+        .describe(
+          'Raw LXC keys for the main section of the container config, e.g. ["lxc.mount.entry=/dev/fuse dev/fuse none bind,create=file"]. ' +
+            'Also read: "lxc.key: value" and "lxc.key:value" (as PVE reads them; a warning says how to write them). Needs a restart. @default []',
+        ),
       ports: z
         .array(
           z
@@ -119,7 +123,7 @@ export function buildContainerSchema() {
         .default([])
         .describe('Containers that must be converged first, e.g. ["953"]. Only ordering, no runtime check. @default []'),
       run_integration_tests: z.boolean().default(false).describe("Run integration_tests after converging. @default false"),
-      integration_tests: z.record(z.string(), z.unknown()).optional().describe("Free-form integration test settings passed to test scripts."),
+      integration_tests: z.unknown().optional().describe("Free-form integration test settings (any JSON value; not read by this tool)."),
       tests: S.buildTestsSchema().optional(),
       volumes: z.array(S.buildVolumeSchema()).default([]).describe("Storage-backed mount points (mpN) allocated by PVE. @default []"),
       zfs_volumes: z.array(S.buildVolumeSchema()).default([]).describe("Same as volumes, kept for old files. @default []"),

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import * as P from "./constants";
+import { canonicalIdMap, splitNameservers } from "./variants";
 
 /** A snapshot name PVE accepts (pct.md §2): pattern, length and the two reserved names. */
 export function buildSnapshotNameSchema() {
@@ -27,7 +28,7 @@ export function buildCtidRefSchema() {
 /** `network_config`: the container's first NIC (`net0`). */
 export function buildNetworkSchema() {
   return z
-    .strictObject({
+    .object({
       name: z
         .string()
         .regex(P.IFNAME_PATTERN, "expected an interface name of 1 to 15 letters, digits, '_', '.' or '-'")
@@ -46,16 +47,28 @@ export function buildNetworkSchema() {
         .optional()
         .describe('Default gateway ("10.99.0.1"). Leave out (or "") with "dhcp" or "manual".'),
       nameservers: z
-        .array(z.string().regex(P.NAMESERVER_PATTERN, "expected an IPv4 or IPv6 address"))
+        .union(
+          [
+            z.array(z.string().regex(P.NAMESERVER_PATTERN, "expected an IPv4 or IPv6 address")),
+            z.string().refine((v) => splitNameservers(v).length > 0 && splitNameservers(v).every((a) => P.NAMESERVER_PATTERN.test(a)), {
+              error: "expected IPv4 or IPv6 addresses separated by spaces or commas",
+            }),
+          ],
+          { error: 'expected an array of IPv4 or IPv6 addresses such as ["10.99.0.1"]' },
+        )
+        .transform((v) => (typeof v === "string" ? splitNameservers(v) : v))
         .optional()
-        .describe('DNS servers written into the container (pct --nameserver), e.g. ["10.99.0.1"]. Default: inherit the host\'s.'),
+        .describe(
+          'DNS servers written into the container (pct --nameserver), e.g. ["10.99.0.1"]; a string "10.99.0.1 1.1.1.1" is read as ' +
+            "PVE reads it (split on spaces, commas, semicolons). Default: inherit the host's.",
+        ),
     })
     .describe("The container's network interface net0. Applied live (pct set --net0).");
 }
 
 /** One entry of `volumes` / `zfs_volumes`: a storage-backed mount point allocated by PVE. */
 export function buildVolumeSchema() {
-  return z.strictObject({
+  return z.object({
     name: z.string().min(1, "expected a non-empty volume name").describe("Label of the volume (used in messages and ownership notes)."),
     pool: z
       .string()
@@ -71,7 +84,7 @@ export function buildVolumeSchema() {
 
 /** One entry of `mount_points`: a host directory bind-mounted into the container. */
 export function buildMountPointSchema() {
-  return z.strictObject({
+  return z.object({
     host_path: z
       .string()
       .regex(P.ABSOLUTE_PATH_PATTERN, "expected an absolute path without commas")
@@ -91,20 +104,30 @@ export function buildMountPointSchema() {
   });
 }
 
-/** One entry of `id_maps`: a raw `lxc.idmap` range for unprivileged containers. */
+/**
+ * One entry of `id_maps`: a raw `lxc.idmap` range for unprivileged containers. The original's spellings
+ * (`uid`/`gid`, `size`) are read as `u`/`g` and `range` (variants.ts).
+ */
 export function buildIdMapSchema() {
-  return z.strictObject({
-    type: z.enum(["u", "g"]).describe('"u" for user IDs, "g" for group IDs.'),
-    container_id: z.number().int().min(0).describe("First ID inside the container."),
-    host_id: z.number().int().min(0).describe("First ID on the host it maps to."),
-    range: z.number().int().min(1).describe("How many consecutive IDs are mapped."),
-  });
+  return z
+    .object({
+      type: z.enum(["u", "g", "uid", "gid"], { error: 'expected one of "u", "g"' }).describe('"u" for user IDs, "g" for group IDs ("uid"/"gid" are read the same).'),
+      container_id: z.number().int().min(0).describe("First ID inside the container."),
+      host_id: z.number().int().min(0).describe("First ID on the host it maps to."),
+      range: z.number().int().min(1).optional().describe("How many consecutive IDs are mapped. Required (or its older name size)."),
+      size: z.number().int().min(1).optional().describe("The original's name for range."),
+    })
+    .superRefine((m, ctx) => {
+      if (m.range !== undefined && m.size !== undefined) ctx.addIssue({ code: "custom", path: ["size"], message: '"size" is the older name of "range"; keep only "range"' });
+      if (m.range === undefined && m.size === undefined) ctx.addIssue({ code: "custom", path: ["range"], message: "required field is missing (expected an integer)" });
+    })
+    .transform(canonicalIdMap);
 }
 
 /** `health_check`: one command retried until it succeeds. */
 export function buildHealthCheckSchema() {
   return z
-    .strictObject({
+    .object({
       command: z.string().min(1, "expected a non-empty command").describe('Command run with pct exec, e.g. "systemctl is-active docker".'),
       retries: z.number().int().min(1).default(3).describe("Attempts before the check fails. @default 3"),
       interval: z.number().int().min(0).default(5).describe("Seconds between attempts. @default 5"),
@@ -114,23 +137,44 @@ export function buildHealthCheckSchema() {
 
 /** One entry of `health_checks`: a named script with arguments. */
 export function buildNamedCheckSchema() {
-  return z.strictObject({
+  return z.object({
     name: z.string().min(1, "expected a non-empty name").describe("Name shown in reports."),
     script: z.string().regex(P.FILE_PATH_PATTERN, "expected a script path").describe("Script path (relative to the config file)."),
     args: z.array(z.string()).default([]).describe("Arguments passed to the script. @default []"),
   });
 }
 
+/**
+ * Problems PVE's firewall reports for a port list (pve-firewall `parse_port_name_number_or_range`): ports above
+ * 65535 and backwards ranges. The list shape itself is {@link P.FIREWALL_PORTS_PATTERN}.
+ */
+export function checkFirewallPorts(value: string): string[] {
+  const problems: string[] = [];
+  for (const item of value.split(",")) {
+    const [a, b] = item.split(":").map(Number);
+    for (const port of [a, b]) if (port !== undefined && port > 65535) problems.push(`port ${port} is above 65535`);
+    if (b !== undefined && a! > b) problems.push(`backwards range "${item}"; write "${b}:${a}"`);
+  }
+  return problems;
+}
+
 /** `firewall`: the container's PVE firewall switch and rules. */
 export function buildFirewallSchema() {
   const rule = z
-    .strictObject({
+    .object({
       type: z.enum(["in", "out"]).describe("Direction."),
       action: z.enum(["ACCEPT", "DROP", "REJECT"]).describe("What to do with matching packets."),
       source: z.string().regex(P.IPV4_OPTIONAL_CIDR_PATTERN, "expected an IPv4 address or CIDR").optional().describe("Source address or network."),
       dest: z.string().regex(P.IPV4_OPTIONAL_CIDR_PATTERN, "expected an IPv4 address or CIDR").optional().describe("Destination address or network."),
       proto: z.enum(["tcp", "udp", "icmp"]).optional().describe("Protocol; required when port is set."),
-      port: z.string().regex(/^[0-9]{1,5}(?::[0-9]{1,5})?$/, 'expected a port or range such as "8000" or "8000:8010"').optional().describe("Destination port or range."),
+      port: z
+        .string()
+        .regex(P.FIREWALL_PORTS_PATTERN, 'expected a port, a range or a comma list such as "8000", "8000:8010" or "80,443"')
+        .superRefine((v, ctx) => {
+          for (const problem of checkFirewallPorts(v)) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .optional()
+        .describe('Destination ports as PVE\'s firewall takes them: "8000", a range "8000:8010", or a list "80,443".'),
       comment: z.string().optional().describe("Free text stored with the rule."),
     })
     .superRefine((r, ctx) => {
@@ -140,7 +184,7 @@ export function buildFirewallSchema() {
       }
     });
   return z
-    .strictObject({
+    .object({
       enabled: z.boolean().describe("Turn the PVE firewall on for this container (firewall=1 on net0)."),
       rules: z.array(rule).default([]).describe("Rules, in order. Reconciled as a set: rules not listed are removed. @default []"),
     })
@@ -149,7 +193,7 @@ export function buildFirewallSchema() {
 
 /** `tests`: suite name → scripts run inside the container (exit 0 = pass). */
 export function buildTestsSchema() {
-  const test = z.strictObject({
+  const test = z.object({
     name: z.string().min(1, "expected a non-empty test name").describe("Name shown in reports."),
     type: z.literal("script").describe('Only "script" is supported.'),
     path: z.string().regex(P.FILE_PATH_PATTERN, "expected a script path").describe("Script path, relative to the tests directory."),
@@ -159,7 +203,10 @@ export function buildTestsSchema() {
     .describe('Test suites, e.g. {"health_checks": [{"name": "docker up", "type": "script", "path": "docker/check_docker_service.sh"}]}.');
 }
 
-/** `snapshot_retention`: the PBS-style keep-* policy (shared/reference/retention.md). */
+/**
+ * `snapshot_retention`: the PBS-style keep-* policy. Closed: an unknown key is an error, not a warning, because an
+ * ignored keep rule makes retention delete snapshots the user meant to keep.
+ */
 export function buildRetentionSchema() {
   const keep = (what: string) => z.number().int().min(1).optional().describe(`Keep the newest snapshot of each of the last N ${what}.`);
   return z

@@ -17,7 +17,7 @@ export function buildCustomFeaturesSchema() {
   return z
     .record(
       z.string().regex(P.FEATURE_NAME_PATTERN, "expected a feature name (lower-case letters, digits, '_' or '-')"),
-      z.strictObject({
+      z.object({
         guard: script("Exits 0 when the feature is already installed (then install is skipped). The"),
         install: script("Installs the feature. The"),
         verify: script("Exits 0 when the installed feature works. The"),
@@ -30,7 +30,7 @@ export function buildCustomFeaturesSchema() {
 /** The zod schema of the configuration file. */
 export function buildConfigSchema() {
   return z
-    .strictObject({
+    .object({
       $schema: z.string().optional().describe('Path of this JSON Schema, e.g. "./phoenix_lxc_configs.schema.json" (for editors).'),
       nvidia_driver_version: z
         .string()

@@ -6,7 +6,8 @@ import { z } from "zod";
 
 /** The vLLM fields, as a shape to spread into the container object. */
 export function buildVllmShape() {
-  const json = () => z.record(z.string(), z.unknown());
+  // Free-form keys of old files may hold any JSON value (one original file keeps a list of tests under "vllm").
+  const json = () => z.unknown();
   return {
     vllm_model: z.string().nullable().optional().describe('Model to serve, e.g. "Qwen/Qwen2.5-7B-Instruct-AWQ".'),
     vllm_served_model_name: z.string().optional().describe("Name the OpenAI-compatible API serves the model under."),
@@ -16,10 +17,10 @@ export function buildVllmShape() {
     vllm_gpu_memory_utilization: z.number().gt(0).max(1).optional().describe("Fraction of GPU memory vLLM may use, 0 < x ≤ 1."),
     vllm_max_model_len: z.number().int().min(1).optional().describe("Maximum context length."),
     vllm_args: z.array(z.string()).optional().describe('Extra command-line arguments, e.g. ["--enforce-eager"].'),
-    vllm_parameters: json().optional().describe('Engine parameters as key/value pairs, e.g. {"max_num_seqs": 1}.'),
+    vllm_parameters: json().optional().describe('Engine parameters, usually key/value pairs, e.g. {"max_num_seqs": 1}.'),
     vllm_quantization: z.string().optional().describe('Quantization method, e.g. "awq".'),
     vllm_trust_remote_code: z.boolean().optional().describe("Pass --trust-remote-code."),
-    vllm: json().optional().describe("Free-form vLLM settings (old files)."),
-    vllm_engine_config: json().optional().describe("Free-form vLLM engine configuration."),
+    vllm: json().optional().describe("Free-form vLLM settings of old files (any JSON value)."),
+    vllm_engine_config: json().optional().describe("Free-form vLLM engine configuration (any JSON value)."),
   };
 }

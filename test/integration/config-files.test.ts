@@ -46,6 +46,16 @@ describe("committed configuration artefacts", () => {
 });
 
 describe("phoenix validate", () => {
+  for (const name of ["original-system.json", "later-version.json"]) {
+    it(`reports every genuine problem of ${name} in one run, and only those`, async () => {
+      const corpus = path.join(FIXTURES, "corpus");
+      const expected = JSON.parse(fs.readFileSync(path.join(corpus, "expected.json"), "utf8"))[name] as string[][];
+      const r = await run(["--json", "--config", path.join(corpus, name)]);
+      assert.equal(r.code, expected.some(([severity]) => severity === "error") ? 1 : 0);
+      const found = (JSON.parse(r.stdout) as { severity: string; kind: string; path: string }[]).map((f) => [f.severity, f.kind, f.path].join(" "));
+      assert.deepEqual(found.sort(), expected.map((f) => f.join(" ")).sort());
+    });
+  }
   it("prints the one-line summary and exits 0 for a valid file", async () => {
     const r = await run(["--config", "examples/phoenix_lxc_configs.json"]);
     assert.equal(r.code, 0);

@@ -40,7 +40,7 @@ describe("configuration loader", () => {
   });
   it("warns and normalizes a GPU list written with spaces", () => {
     const warnings = warningsOf((c) => (c.lxc_configs["901"].gpu_assignment = "0, 1"));
-    assert.deepEqual(warnings, [{ path: "lxc_configs.901.gpu_assignment", message: 'read "0, 1" as [0, 1]; write "0,1" instead', severity: "warning" }]);
+    assert.deepEqual(warnings, [{ path: "lxc_configs.901.gpu_assignment", message: 'read "0, 1" as [0, 1]; write "0,1" instead', severity: "warning", kind: "gpu-spacing" }]);
     const { specs } = loadConfigText(JSON.stringify({ ...baseConfig(), lxc_configs: { ...baseConfig().lxc_configs, "901": { ...baseConfig().lxc_configs["901"], gpu_assignment: "1, 0" } } }));
     assert.deepEqual(specs.get(901)?.gpus, [0, 1]);
   });
@@ -84,5 +84,73 @@ describe("configuration loader", () => {
   it("loads no SSH or host module (validation cannot open a connection)", () => {
     const loaded = Object.keys(require.cache);
     assert.deepEqual(loaded.filter((m) => /[\\/](ssh2|host)[\\/]/.test(m) && !m.includes("node_modules/zod")), []);
+  });
+});
+
+describe("configuration loader: one pass, accepted variants", () => {
+  it("ignores an unknown key that is no near miss, with a warning", () => {
+    const warnings = warningsOf((c) => (c.lxc_configs["950"].network_config.gateway = "10.99.0.1"));
+    assert.deepEqual(warnings.map((w) => [w.kind, w.path]), [["unknown-key", "lxc_configs.950.network_config.gateway"]]);
+  });
+  it("reports a schema problem in one container and a dangling clone source in another together", () => {
+    const cfg = baseConfig();
+    cfg.lxc_configs["953"].memory_mb = "lots";
+    cfg.lxc_configs["950"].clone_from_ctid = "903";
+    cfg.lxc_configs["960"].vllm = [{ name: "legacy test list" }];
+    const r = validateConfig(cfg);
+    assert.deepEqual(r.ok ? [] : r.issues.map((i) => [i.kind, i.path]), [
+      ["schema", "lxc_configs.953.memory_mb"],
+      ["clone-source-missing", "lxc_configs.950.clone_from_ctid"],
+    ]);
+  });
+  it("checks the references of a container whose own schema fails", () => {
+    const cfg = baseConfig();
+    cfg.lxc_configs["950"].cores = 0;
+    cfg.lxc_configs["950"].dependencies = ["953", 42, "999"];
+    const r = validateConfig(cfg);
+    assert.deepEqual(r.ok ? [] : r.issues.map((i) => [i.kind, i.path]), [
+      ["schema", "lxc_configs.950.cores"],
+      ["schema", "lxc_configs.950.dependencies.1"],
+      ["dependency-missing", "lxc_configs.950.dependencies.2"],
+    ]);
+  });
+  it("does not report a consequence of a refused value (a bad template is not 'no template')", () => {
+    const cfg = baseConfig();
+    cfg.lxc_configs["953"].template = "busybox.tar.gz";
+    cfg.lxc_configs["953"].memroy_mb = 512;
+    delete cfg.lxc_configs["953"].memory_mb;
+    const r = validateConfig(cfg);
+    assert.deepEqual(r.ok ? [] : r.issues.map((i) => [i.kind, i.path]), [
+      ["schema", "lxc_configs.953.template"],
+      ["misspelled-key", "lxc_configs.953.memroy_mb"],
+    ]);
+  });
+  it("reads PVE's spellings into one form: nameserver string, raw line separators, id map names", () => {
+    const cfg = baseConfig();
+    cfg.lxc_configs["953"].network_config.nameservers = "10.99.0.1, 1.1.1.1;9.9.9.9 8.8.8.8";
+    cfg.lxc_configs["953"].lxc_options = ["lxc.mount.auto:sys:rw", "lxc.apparmor.allow_nesting: 1", "lxc.cap.drop = ", "lxc.mount.entry=/dev/fuse dev/fuse none bind,create=file"];
+    cfg.lxc_configs["953"].id_maps = [{ type: "gid", container_id: 33, host_id: 33, size: 1 }, { type: "u", container_id: 0, host_id: 100000, range: 65536 }];
+    const r = validateConfig(cfg);
+    assert.ok(r.ok, JSON.stringify(r.ok ? [] : r.issues));
+    const spec = r.specs.get(953)!;
+    assert.deepEqual(spec.network.nameservers, ["10.99.0.1", "1.1.1.1", "9.9.9.9", "8.8.8.8"]);
+    assert.deepEqual(spec.lxcOptions, ["lxc.mount.auto=sys:rw", "lxc.apparmor.allow_nesting=1", "lxc.cap.drop = ", "lxc.mount.entry=/dev/fuse dev/fuse none bind,create=file"]);
+    assert.deepEqual(spec.idMaps, [{ type: "g", container_id: 33, host_id: 33, range: 1 }, { type: "u", container_id: 0, host_id: 100000, range: 65536 }]);
+    assert.deepEqual(r.warnings.map((w) => w.path), [
+      "lxc_configs.953.network_config.nameservers",
+      "lxc_configs.953.lxc_options.0",
+      "lxc_configs.953.lxc_options.1",
+      "lxc_configs.953.id_maps.0.type",
+      "lxc_configs.953.id_maps.0.size",
+    ]);
+  });
+  it("takes firewall ports as PVE does (single, a:b, comma lists) and refuses what it refuses", () => {
+    const rule = (port: string) => ({ type: "in", action: "ACCEPT", proto: "tcp", port });
+    const withPorts = (...ports: string[]) => { const c = baseConfig(); c.lxc_configs["953"].firewall = { enabled: true, rules: ports.map(rule) }; return validateConfig(c); };
+    assert.ok(withPorts("22", "8000:8010", "80,443", "80,443,8000:8010").ok);
+    for (const bad of ["80,", "80;443", "9:1", "70000", "1:70000", "http"]) {
+      const r = withPorts(bad);
+      assert.deepEqual(r.ok ? [] : r.issues.map((i) => i.path), ["lxc_configs.953.firewall.rules.0.port"], bad);
+    }
   });
 });
