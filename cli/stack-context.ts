@@ -10,6 +10,7 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import { NodeConnection } from "../core/container/inputs";
 import { PhoenixError } from "../core/errors";
 import { loadConfig } from "../host/load-config-file";
+import { buildAllowedRoots } from "../host/config-files";
 import type { LoadedConfig } from "../core/config/load-config";
 import type { CliIo } from "./io";
 import type { CommonOptions } from "./options";
@@ -115,6 +116,8 @@ export interface DirectSettings {
   passphrase?: string;
   /** Absolute path of the containers file. */
   configFile: string;
+  /** Directories the files named by the containers file must lie in: the project and stack config `allowedPaths`. */
+  fileRoots: string[];
 }
 
 /** Reads nodes, key and containers file from the stack config (secrets decrypted by the Pulumi CLI). */
@@ -132,12 +135,14 @@ export async function readDirectSettings(stack: Stack, ctx: StackContext): Promi
   const keyPath = get("sshPrivateKeyPath") ?? ctx.env.PHOENIX_SSH_PRIVATE_KEY_PATH;
   const privateKey = get("sshPrivateKey") ?? (keyPath ? fs.readFileSync(path.resolve(ctx.projectDir, keyPath), "utf8") : undefined);
   const configFile = ctx.configOverride ?? path.resolve(ctx.projectDir, get("configFile") ?? "phoenix_lxc_configs.json");
-  return { nodes, defaultNode: get("defaultNode"), privateKey, passphrase: get("sshKeyPassphrase"), configFile };
+  const allowedPaths = get("allowedPaths");
+  const fileRoots = buildAllowedRoots(ctx.projectDir, allowedPaths ? (JSON.parse(allowedPaths) as string[]) : []);
+  return { nodes, defaultNode: get("defaultNode"), privateKey, passphrase: get("sshKeyPassphrase"), configFile, fileRoots };
 }
 
 /** Loads the containers file against the stack's nodes. */
 export function loadStackConfig(settings: DirectSettings): LoadedConfig {
-  return loadConfig({ file: settings.configFile }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode });
+  return loadConfig({ file: settings.configFile }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode, fileRoots: settings.fileRoots });
 }
 
 /** The node a container lives on (its `node`, the default node, or the only node). */

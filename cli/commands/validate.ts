@@ -1,12 +1,13 @@
 /**
  * `phoenix validate [--config FILE] [--json]`: checks a configuration file without touching any node (nothing
- * here opens an SSH connection; it only reads the file and the custom feature scripts it names).
+ * here opens an SSH connection; it only reads the file and the files it names, from inside the project).
  */
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "../../core/errors";
 import { ConfigSyntaxError } from "../../core/config/json-text";
 import { ConfigUnreadableError } from "../../core/config/load-config";
 import { loadConfig } from "../../host/load-config-file";
+import { buildAllowedRoots, findProjectRoot } from "../../host/config-files";
 import { formatSummary, summarizeSpecs } from "../../core/config/summary";
 
 /** Where the command writes, and the directory relative paths start from. */
@@ -21,10 +22,16 @@ export const VALIDATE_HELP = `Usage: phoenix validate [--config FILE] [--json]
 
 Check a Phoenix LXC configuration file: JSON syntax, the schema (phoenix_lxc_configs.schema.json),
 references between containers (clone sources, dependencies, cycles), unique hostnames/IPs/MACs per
-node, snapshot names, features. No node is contacted.
+node, snapshot names, features, and the files it names (scripts, custom features, AppArmor profiles,
+tests): each must lie inside the project (the directory of Pulumi.yaml above the file) or an allowed
+path — no absolute path, no ".." or symlink leading out — and be a text file of at most 64 KiB.
+No node is contacted.
 
 Options:
   --config FILE  the file to check (default: phoenix_lxc_configs.json in the current directory)
+  --allowed-paths DIRS
+                 comma-separated directories besides the project that files may come from, relative
+                 to the project (the stack config 'allowedPaths', when the stack sets it)
   --json         print a JSON array of {path, message, severity} on stdout and nothing else:
                  every problem and warning; [] when the file is valid without warnings
   -h, --help     show this help
@@ -36,13 +43,14 @@ Exit codes:
 
 interface ParsedArgs {
   file?: string;
+  allowedPaths: string[];
   json: boolean;
   help: boolean;
   error?: string;
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { json: false, help: false };
+  const out: ParsedArgs = { json: false, help: false, allowedPaths: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") out.json = true;
@@ -51,6 +59,10 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       if (argv[i + 1] === undefined) return { ...out, error: "--config needs a file name" };
       out.file = argv[++i];
     } else if (arg.startsWith("--config=")) out.file = arg.slice("--config=".length);
+    else if (arg === "--allowed-paths") {
+      if (argv[i + 1] === undefined) return { ...out, error: "--allowed-paths needs a list of directories" };
+      out.allowedPaths.push(...argv[++i]!.split(",").filter((p) => p !== ""));
+    }
     else return { ...out, error: `unknown argument '${arg}'` };
   }
   return out;
@@ -72,7 +84,8 @@ export async function runValidate(argv: string[], io: ValidateIo): Promise<numbe
   }
   const file = path.resolve(io.cwd, args.file ?? "phoenix_lxc_configs.json");
   try {
-    const { specs, warnings } = loadConfig({ file });
+    const fileRoots = buildAllowedRoots(findProjectRoot(path.dirname(file)), args.allowedPaths);
+    const { specs, warnings } = loadConfig({ file }, { fileRoots });
     if (args.json) io.stdout(toJson(warnings));
     else {
       io.stdout(`${formatSummary(summarizeSpecs(specs))}\n`);

@@ -27,6 +27,7 @@ export function checkConfig(config: PhoenixConfig, options: LoadOptions = {}): C
     ...checkGpus(config),
     ...checkFeatures(config, options),
     ...checkMounts(config),
+    ...(options.checkFiles?.(config) ?? []),
   ];
 }
 
