@@ -14,6 +14,7 @@ import { buildAllowedRoots } from "../host/config-files";
 import type { LoadedConfig } from "../core/config/load-config";
 import type { CliIo } from "./io";
 import type { CommonOptions } from "./options";
+import { planEngineEnv } from "./passphrase-policy";
 
 /** This package's root (dist/cli/ → ../..), holding node_modules and `.phoenix/pulumi-bin-dir`. */
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
@@ -65,12 +66,14 @@ export function findPulumiBinDir(env: NodeJS.ProcessEnv): string | undefined {
   return (env.PATH ?? "").split(":").find((d) => d !== "" && fs.existsSync(path.join(d, "pulumi")));
 }
 
-/** The engine's environment: backend, passphrase, PATH with the CLI and the dynamic-provider shim, no downloads. */
+/**
+ * The engine's environment: backend, PATH with the CLI and the dynamic-provider shim, no downloads. The
+ * passphrase is left as the user set it; {@link openStack} adds the empty one only for a simulated stack.
+ */
 export function buildEngineEnv(projectDir: string, env: NodeJS.ProcessEnv, pulumiBinDir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   out.PULUMI_BACKEND_URL = env.PULUMI_BACKEND_URL || `file://${path.join(projectDir, ".phoenix", "state")}`;
-  if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) out.PULUMI_CONFIG_PASSPHRASE = "";
   out.PULUMI_SKIP_UPDATE_CHECK = env.PULUMI_SKIP_UPDATE_CHECK ?? "true";
   out.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION ?? "true";
   // The engine starts `pulumi-resource-pulumi-nodejs` (the dynamic-provider shim) from PATH.
@@ -90,9 +93,14 @@ export function buildStackContext(common: CommonOptions, io: Pick<CliIo, "cwd" |
   return { projectDir, project, stackName: common.stack, configOverride: common.config === undefined ? undefined : path.resolve(io.cwd, common.config), env, pulumiBinDir };
 }
 
-/** Opens (creating when missing) the stack with the inline stack program. */
-export async function openStack(ctx: StackContext & { pulumiBinDir: string }): Promise<Stack> {
+/**
+ * Opens (creating when missing) the stack with the inline stack program. Without a passphrase, only a simulated
+ * stack (or `sim start` itself, `simStart`) runs, with the empty one; any other is refused here, before the engine.
+ */
+export async function openStack(ctx: StackContext & { pulumiBinDir: string }, opts: { simStart?: boolean } = {}): Promise<Stack> {
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(ctx.pulumiBinDir), skipVersionCheck: true });
+  const planned = await planEngineEnv(ctx, pulumiCommand, { simStart: opts.simStart, simRoot: path.join(ctx.projectDir, ".phoenix", "sim") });
+  if ("refused" in planned) throw new EnvironmentError(planned.refused);
   const override = ctx.configOverride;
   const projectDir = ctx.projectDir;
   const program = async () => {
@@ -101,7 +109,7 @@ export async function openStack(ctx: StackContext & { pulumiBinDir: string }): P
     const settings = readStackSettings();
     return phoenixProgram({ ...settings, configFile: override ?? settings.configFile, targets: undefined }, projectDir);
   };
-  return LocalWorkspace.createOrSelectStack({ stackName: ctx.stackName, projectName: ctx.project, program }, { workDir: projectDir, pulumiCommand, envVars: ctx.env });
+  return LocalWorkspace.createOrSelectStack({ stackName: ctx.stackName, projectName: ctx.project, program }, { workDir: projectDir, pulumiCommand, envVars: planned.env });
 }
 
 /** The stack config the CLI reads directly (status, start/stop, snapshots, test). */
