@@ -76,14 +76,18 @@ function formatRefusal(facts: PassphraseFacts, outside: string[]): string {
     `  umask 077; head -c 32 /dev/urandom | base64 > ${file}`,
     `  export PULUMI_CONFIG_PASSPHRASE_FILE=${file}`,
   ];
+  // The pulumi CLI needs phoenix's default backend spelled out.
+  const backend = facts.backendUrl.startsWith("file://") ? `PULUMI_BACKEND_URL=${facts.backendUrl} ` : "";
+  const cwd = `--cwd ${facts.projectDir}`;
   if (facts.hasEncryptionSalt) {
-    const backend = facts.backendUrl.startsWith("file://") ? `PULUMI_BACKEND_URL=${facts.backendUrl} ` : "";
     lines.push(
-      `  if the stack was created with the empty passphrase, first re-encrypt it with a new one (typed at the prompt):`,
-      `  ${backend}PULUMI_CONFIG_PASSPHRASE= pulumi stack change-secrets-provider --cwd ${facts.projectDir} --stack ${s} passphrase`,
+      "  if the stack was created with the empty passphrase, first re-encrypt it with a new one (typed at the prompt):",
+      `  ${backend}PULUMI_CONFIG_PASSPHRASE= pulumi stack change-secrets-provider ${cwd} --stack ${s} passphrase`,
+      `  or use a key service instead: ${backend}PULUMI_CONFIG_PASSPHRASE= pulumi stack change-secrets-provider ${cwd} --stack ${s} awskms://alias/<key> (or azurekeyvault://, gcpkms://, hashivault://)`,
     );
+  } else {
+    lines.push(`  or create the stack with a key service instead: ${backend}pulumi stack init ${cwd} ${s} --secrets-provider awskms://alias/<key> (or azurekeyvault://, gcpkms://, hashivault://)`);
   }
-  lines.push(`  or use a key service instead: pulumi stack change-secrets-provider --cwd ${facts.projectDir} --stack ${s} awskms://alias/<key> (or azurekeyvault://, gcpkms://, hashivault://)`);
   return lines.join("\n");
 }
 
