@@ -143,8 +143,16 @@ export async function readDirectSettings(stack: Stack, ctx: StackContext): Promi
   const keyPath = get("sshPrivateKeyPath") ?? ctx.env.PHOENIX_SSH_PRIVATE_KEY_PATH;
   const privateKey = get("sshPrivateKey") ?? (keyPath ? fs.readFileSync(path.resolve(ctx.projectDir, keyPath), "utf8") : undefined);
   const configFile = ctx.configOverride ?? path.resolve(ctx.projectDir, get("configFile") ?? "phoenix_lxc_configs.json");
-  const allowedPaths = get("allowedPaths");
-  const fileRoots = buildAllowedRoots(ctx.projectDir, allowedPaths ? (JSON.parse(allowedPaths) as string[]) : []);
+  let allowedPaths: unknown;
+  try {
+    allowedPaths = JSON.parse(get("allowedPaths") ?? "[]");
+  } catch {
+    allowedPaths = undefined; // a plain string: reported below
+  }
+  if (!Array.isArray(allowedPaths) || allowedPaths.some((p) => typeof p !== "string" || p === "")) {
+    throw new EnvironmentError(`stack config allowedPaths must be a list of directories: pulumi config set --path 'allowedPaths[0]' <dir>`);
+  }
+  const fileRoots = buildAllowedRoots(ctx.projectDir, allowedPaths as string[]);
   return { nodes, defaultNode: get("defaultNode"), privateKey, passphrase: get("sshKeyPassphrase"), configFile, fileRoots };
 }
 

@@ -3,7 +3,8 @@
  * that counts every connection: a containers file naming files outside the project (`..`, absolute, a symlink
  * out) or unfit ones (oversized, binary) fails the up before any connection, and no byte of the outside file
  * reaches the state or the engine output; a stack whose nodes are not simulated ones is refused without a
- * passphrase before the engine starts, while the stack `phoenix sim start` wrote runs.
+ * passphrase before the engine starts, while the stack `phoenix sim start` wrote runs; stack config allowedPaths
+ * admits a directory outside the project.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -15,7 +16,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { phoenixProgram } from "../../components/stack-program";
 import { MAX_CONFIG_FILE_BYTES } from "../../core/config/file-policy";
-import { openStack, REPO_ROOT } from "../helpers/pulumi-engine";
+import { openStack, pulumiBinDir, REPO_ROOT } from "../helpers/pulumi-engine";
 import { CliProject, CliRun, makeCliProject } from "./cli-project";
 
 const SECRET = "SECRET-7f3a9c-runner-credential";
@@ -151,5 +152,20 @@ describe("the empty passphrase, on the phoenix CLI", () => {
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /stack 'copy' has no passphrase/);
     assert.equal(accepted, before);
+  });
+
+  it("reads a script outside the project only once the stack config lists its directory in allowedPaths", async () => {
+    const outside = fs.mkdtempSync(path.join(top, "shared-"));
+    fs.writeFileSync(path.join(outside, "app.sh"), "#!/bin/sh\ntrue\n");
+    const relative = path.relative(project.dir, path.join(outside, "app.sh"));
+    fs.writeFileSync(path.join(project.dir, "phoenix_lxc_configs.json"), JSON.stringify({ lxc_configs: { "500": container({ application_script: relative }) } }));
+    const refused = await project.phoenix("preview");
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /lxc_configs\.500\.application_script: ".*app\.sh" resolves to .*, outside the project/);
+    const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(project.dir, ".phoenix", "state")}`, PULUMI_CONFIG_PASSPHRASE: "", PULUMI_HOME: path.join(project.dir, ".pulumi-home") };
+    await new Promise<void>((resolve, reject) =>
+      execFile(path.join(pulumiBinDir(), "pulumi"), ["config", "set", "--path", "allowedPaths[0]", path.relative(project.dir, outside), "--cwd", project.dir, "--stack", "dev"], { env }, (e, _o, stderr) => (e ? reject(new Error(stderr)) : resolve())));
+    const allowed = await project.phoenix("preview");
+    assert.equal(allowed.code, 0, allowed.stderr);
   });
 });
