@@ -5,7 +5,10 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { PassphraseFacts, planPassphrase } from "../../cli/passphrase-policy";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PassphraseFacts, planPassphrase, readPassphraseState } from "../../cli/passphrase-policy";
 
 const SIM = [
   { name: "pve1", host: "127.0.0.2", port: 40001, hostKeyFingerprint: "SHA256:simkey1" },
@@ -65,5 +68,22 @@ describe("a stack that does not need the empty passphrase", () => {
   it("keeps Pulumi Cloud's own key, but not a passphrase stack on Pulumi Cloud", () => {
     assert.deepEqual(planPassphrase(facts({ backendUrl: "https://api.pulumi.com", simNodes: [] })), { kind: "keep" });
     assert.equal(planPassphrase(facts({ backendUrl: "https://api.pulumi.com", hasEncryptionSalt: true, simNodes: [] })).kind, "refuse");
+  });
+});
+
+describe("the passphrase the engine would see", () => {
+  it("reads PULUMI_CONFIG_PASSPHRASE first, then the file; an empty or blank file is the empty passphrase", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-pp-"));
+    try {
+      fs.writeFileSync(path.join(dir, "blank"), "\n");
+      fs.writeFileSync(path.join(dir, "real"), "s3cret\n");
+      assert.equal(readPassphraseState({}), "unset");
+      assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE: "" }), "empty");
+      assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE: "x", PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "blank") }), "set");
+      assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "blank") }), "empty");
+      assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "real") }), "set");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
