@@ -29,8 +29,9 @@ export const COMMON_OPTIONS_HELP = `  --stack NAME   the Pulumi stack (default: 
 
 /** The environment lines shared by every engine-backed command's --help. */
 export const ENGINE_ENV_HELP = `Environment: PULUMI_BACKEND_URL (default file://<project>/.phoenix/state), PULUMI_CONFIG_PASSPHRASE or
-PULUMI_CONFIG_PASSPHRASE_FILE (default: the empty passphrase — a real deployment must set one, it encrypts
-the SSH key in the stack file), PULUMI_PARALLEL (engine operations at once, default 64).`;
+PULUMI_CONFIG_PASSPHRASE_FILE (a real deployment must set one, it encrypts the SSH key in the stack file;
+without one, only a stack whose nodes are all simulated nodes that 'phoenix sim start' made runs, with the
+empty passphrase, and any other is refused with exit 3), PULUMI_PARALLEL (engine operations at once, default 64).`;
 
 type ExtraOption = { type: "string" | "boolean"; short?: string };
 

@@ -10,9 +10,11 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import { NodeConnection } from "../core/container/inputs";
 import { PhoenixError } from "../core/errors";
 import { loadConfig } from "../host/load-config-file";
+import { buildAllowedRoots } from "../host/config-files";
 import type { LoadedConfig } from "../core/config/load-config";
 import type { CliIo } from "./io";
 import type { CommonOptions } from "./options";
+import { planEngineEnv } from "./passphrase-policy";
 
 /** This package's root (dist/cli/ → ../..), holding node_modules and `.phoenix/pulumi-bin-dir`. */
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
@@ -64,12 +66,14 @@ export function findPulumiBinDir(env: NodeJS.ProcessEnv): string | undefined {
   return (env.PATH ?? "").split(":").find((d) => d !== "" && fs.existsSync(path.join(d, "pulumi")));
 }
 
-/** The engine's environment: backend, passphrase, PATH with the CLI and the dynamic-provider shim, no downloads. */
+/**
+ * The engine's environment: backend, PATH with the CLI and the dynamic-provider shim, no downloads. The
+ * passphrase is left as the user set it; {@link openStack} adds the empty one only for a simulated stack.
+ */
 export function buildEngineEnv(projectDir: string, env: NodeJS.ProcessEnv, pulumiBinDir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   out.PULUMI_BACKEND_URL = env.PULUMI_BACKEND_URL || `file://${path.join(projectDir, ".phoenix", "state")}`;
-  if (env.PULUMI_CONFIG_PASSPHRASE === undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) out.PULUMI_CONFIG_PASSPHRASE = "";
   out.PULUMI_SKIP_UPDATE_CHECK = env.PULUMI_SKIP_UPDATE_CHECK ?? "true";
   out.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION ?? "true";
   // The engine starts `pulumi-resource-pulumi-nodejs` (the dynamic-provider shim) from PATH.
@@ -91,11 +95,15 @@ export function buildStackContext(common: CommonOptions, io: Pick<CliIo, "cwd" |
 
 /**
  * Opens the stack with the inline stack program. A stack that does not exist yet is created only when the
- * project has its settings file (`Pulumi.<stack>.yaml`) or when `create` is set (`phoenix sim start`): a
- * mistyped `--stack` must not quietly make a new, empty stack.
+ * project has its settings file (`Pulumi.<stack>.yaml`) or for `phoenix sim start` (`simStart`): a mistyped
+ * `--stack` must not quietly make a new, empty stack. Without a passphrase, only a simulated stack (or `sim
+ * start` itself) runs, with the empty one; any other is refused here, before the engine.
  */
-export async function openStack(ctx: StackContext & { pulumiBinDir: string }, opts: { create?: boolean } = {}): Promise<Stack> {
+export async function openStack(ctx: StackContext & { pulumiBinDir: string }, opts: { simStart?: boolean } = {}): Promise<Stack> {
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(ctx.pulumiBinDir), skipVersionCheck: true });
+  if (!opts.simStart) await checkStackExists(ctx, pulumiCommand);
+  const planned = await planEngineEnv(ctx, pulumiCommand, { simStart: opts.simStart, simRoot: path.join(ctx.projectDir, ".phoenix", "sim") });
+  if ("refused" in planned) throw new EnvironmentError(planned.refused);
   const override = ctx.configOverride;
   const projectDir = ctx.projectDir;
   const program = async () => {
@@ -105,19 +113,21 @@ export async function openStack(ctx: StackContext & { pulumiBinDir: string }, op
     return phoenixProgram({ ...settings, configFile: override ?? settings.configFile, targets: undefined }, projectDir);
   };
   const args = { stackName: ctx.stackName, projectName: ctx.project, program };
-  const wsOpts = { workDir: projectDir, pulumiCommand, envVars: ctx.env };
-  if (opts.create || fs.existsSync(path.join(projectDir, `Pulumi.${ctx.stackName}.yaml`))) return LocalWorkspace.createOrSelectStack(args, wsOpts);
-  try {
-    return await LocalWorkspace.selectStack(args, wsOpts);
-  } catch (error) {
-    if (!/no stack named|not found|does not exist/i.test(error instanceof Error ? error.message : String(error))) throw error;
-    const known = fs.readdirSync(projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
-    throw new EnvironmentError(
-      `stack '${ctx.stackName}' does not exist in this project (${known.length ? `stacks with settings here: ${known.join(", ")}` : "no Pulumi.<stack>.yaml here"}): ` +
-        `check --stack; to start a new stack, create its settings file first: touch ${path.join(projectDir, `Pulumi.${ctx.stackName}.yaml`)}` +
-        (ctx.stackName === "dev" ? " (or, for simulated nodes on this machine: phoenix sim start)" : ""),
-    );
-  }
+  return LocalWorkspace.createOrSelectStack(args, { workDir: projectDir, pulumiCommand, envVars: planned.env });
+}
+
+/** Refuses a stack that has neither a settings file in the project nor state in the backend (a mistyped --stack). */
+async function checkStackExists(ctx: StackContext, pulumiCommand: PulumiCommand): Promise<void> {
+  if (fs.existsSync(path.join(ctx.projectDir, `Pulumi.${ctx.stackName}.yaml`))) return;
+  const ws = await LocalWorkspace.create({ workDir: ctx.projectDir, pulumiCommand, envVars: ctx.env, projectSettings: { name: ctx.project, runtime: "nodejs" } });
+  const stacks = await ws.listStacks().catch(() => []);
+  if (stacks.some((st) => st.name === ctx.stackName || st.name.endsWith(`/${ctx.stackName}`))) return;
+  const known = fs.readdirSync(ctx.projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
+  throw new EnvironmentError(
+    `stack '${ctx.stackName}' does not exist in this project (${known.length ? `stacks with settings here: ${known.join(", ")}` : "no Pulumi.<stack>.yaml here"}): ` +
+      `check --stack; to start a new stack, create its settings file first: touch ${path.join(ctx.projectDir, `Pulumi.${ctx.stackName}.yaml`)}` +
+      (ctx.stackName === "dev" ? " (or, for simulated nodes on this machine: phoenix sim start)" : ""),
+  );
 }
 
 /** The stack config the CLI reads directly (status, start/stop, snapshots, test). */
@@ -132,6 +142,8 @@ export interface DirectSettings {
   passphrase?: string;
   /** Absolute path of the containers file. */
   configFile: string;
+  /** Directories the files named by the containers file must lie in: the project and stack config `allowedPaths`. */
+  fileRoots: string[];
 }
 
 /** Reads nodes, key and containers file from the stack config (secrets decrypted by the Pulumi CLI). */
@@ -149,12 +161,22 @@ export async function readDirectSettings(stack: Stack, ctx: StackContext): Promi
   const keyPath = get("sshPrivateKeyPath") ?? ctx.env.PHOENIX_SSH_PRIVATE_KEY_PATH;
   const privateKey = get("sshPrivateKey") ?? (keyPath ? fs.readFileSync(path.resolve(ctx.projectDir, keyPath), "utf8") : undefined);
   const configFile = ctx.configOverride ?? path.resolve(ctx.projectDir, get("configFile") ?? "phoenix_lxc_configs.json");
-  return { nodes, defaultNode: get("defaultNode"), privateKey, passphrase: get("sshKeyPassphrase"), configFile };
+  let allowedPaths: unknown;
+  try {
+    allowedPaths = JSON.parse(get("allowedPaths") ?? "[]");
+  } catch {
+    allowedPaths = undefined; // a plain string: reported below
+  }
+  if (!Array.isArray(allowedPaths) || allowedPaths.some((p) => typeof p !== "string" || p === "")) {
+    throw new EnvironmentError(`stack config allowedPaths must be a list of directories: pulumi config set --path 'allowedPaths[0]' <dir>`);
+  }
+  const fileRoots = buildAllowedRoots(ctx.projectDir, allowedPaths as string[]);
+  return { nodes, defaultNode: get("defaultNode"), privateKey, passphrase: get("sshKeyPassphrase"), configFile, fileRoots };
 }
 
 /** Loads the containers file against the stack's nodes. */
 export function loadStackConfig(settings: DirectSettings): LoadedConfig {
-  return loadConfig({ file: settings.configFile }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode });
+  return loadConfig({ file: settings.configFile }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode, fileRoots: settings.fileRoots });
 }
 
 /** The node a container lives on (its `node`, the default node, or the only node). */

@@ -16,6 +16,7 @@ import { NodeConnection } from "../core/container/inputs";
 import { buildFeatureEnv, CatalogFeature, collectInheritedFeatures, hashFeatureInputs } from "../core/features/feature-env";
 import { DEFAULT_SNAPSHOT_PREFIX } from "../core/retention/snapshot-name";
 import { readConfigScript, readFeatureScripts } from "../host/feature-files";
+import type { ConfigFileAccess } from "../host/config-files";
 import { Container } from "../providers/container";
 import { FinalSnapshot, SnapshotRetention } from "../providers/snapshots";
 import { AppScript, Feature, HealthCheck } from "../providers/steps";
@@ -28,6 +29,8 @@ export interface FleetContext {
   specs: ReadonlyMap<number, ContainerSpec>;
   /** Directory of the config file: application and health-check scripts are relative to it. */
   baseDir: string;
+  /** Where files the config names may be read from (the allowed roots). */
+  files: ConfigFileAccess;
   /** The config file's text, pushed for application scripts. */
   configText: string;
   /** The built-in feature catalog. */
@@ -128,7 +131,7 @@ export class LxcContainer extends pulumi.ComponentResource {
   private createFeature(name: string, feature: string, args: LxcContainerArgs, target: { vmid: number; node: string; connection: NodeConnection }, after: pulumi.Resource): Feature {
     const { fleet, spec } = args;
     const custom = fleet.config.custom_features as Record<string, { guard: string; install: string; verify: string }> | undefined;
-    const scripts = readFeatureScripts(feature, fleet.catalog, custom, fleet.baseDir);
+    const scripts = readFeatureScripts(feature, fleet.catalog, custom, fleet.files);
     const entry = fleet.catalog[feature];
     const env = entry ? buildFeatureEnv(feature, entry, { config: fleet.config, spec, inheritedFeatures: collectInheritedFeatures(fleet.specs, spec.ctid) }) : {};
     return new Feature(`${name}-feature-${feature}`, {
@@ -144,7 +147,7 @@ export class LxcContainer extends pulumi.ComponentResource {
 
   private createAppScript(name: string, args: LxcContainerArgs, target: { vmid: number; node: string; connection: NodeConnection }, after: pulumi.Resource): AppScript {
     const file = args.spec.applicationScript!;
-    const script = readConfigScript(path.resolve(args.fleet.baseDir, file), `lxc_configs.${args.spec.ctid}.application_script`);
+    const script = readConfigScript(args.fleet.files, file, `lxc_configs.${args.spec.ctid}.application_script`);
     return new AppScript(`${name}-app`, {
       ...target,
       name: path.basename(file),
@@ -156,9 +159,9 @@ export class LxcContainer extends pulumi.ComponentResource {
 
   private buildChecks(args: LxcContainerArgs) {
     const { spec } = args;
-    const checks = spec.healthChecks.map((c) => ({
+    const checks = spec.healthChecks.map((c, i) => ({
       name: c.name,
-      script: readConfigScript(path.resolve(args.fleet.baseDir, c.script), `lxc_configs.${spec.ctid}.health_checks.${c.name}`),
+      script: readConfigScript(args.fleet.files, c.script, `lxc_configs.${spec.ctid}.health_checks.${i}.script`),
       args: c.args,
       retries: 1,
       intervalMs: 0,

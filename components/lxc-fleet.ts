@@ -2,8 +2,6 @@
  * Every container of a phoenix_lxc_configs.json, across several nodes: created in dependency order, each
  * clone waiting for its source's template snapshot and each container for its `dependencies`.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { buildDependencyGraphFromConfig, planCreateOrder } from "../core/config";
 import type { LoadedConfig } from "../core/config/load-config";
@@ -12,6 +10,7 @@ import { NodeConnection } from "../core/container/inputs";
 import { PhoenixError } from "../core/errors";
 import { FleetContext, LxcContainer } from "./lxc-container";
 import { readCatalog } from "../host/feature-files";
+import { BUILTIN_APPARMOR_DIR, ConfigFileAccess, findProjectRoot, readConfinedText } from "../host/config-files";
 
 /** Arguments of {@link LxcFleet}. */
 export interface LxcFleetArgs {
@@ -23,7 +22,7 @@ export interface LxcFleetArgs {
   defaultNode?: string;
   /** Ownership marker value, `<project>/<stack>`. */
   owner: string;
-  /** Folder holding the AppArmor profiles the config names. @default "apparmor" next to the package */
+  /** Folder holding the AppArmor profiles the config names. @default the package's apparmor/ folder */
   apparmorDir?: string;
   /** Only these containers and what they depend on. @default every container */
   targets?: number[];
@@ -31,6 +30,8 @@ export interface LxcFleetArgs {
   baseDir: string;
   /** The config file's text (pushed for application scripts). */
   configText: string;
+  /** Directories files the config names must lie in (absolute). @default the project holding `baseDir` */
+  fileRoots?: readonly string[];
 }
 
 /** The fleet. */
@@ -42,7 +43,9 @@ export class LxcFleet extends pulumi.ComponentResource {
     super("phoenix:lxc:Fleet", name, {}, opts);
     const graph = buildDependencyGraphFromConfig(args.config.config);
     const order = planCreateOrder(graph, args.targets ?? [...args.config.specs.keys()].sort((a, b) => a - b));
-    const fleet: FleetContext = { config: args.config.config, specs: args.config.specs, baseDir: args.baseDir, configText: args.configText, catalog: readCatalog() };
+    const apparmorDir = args.apparmorDir ?? BUILTIN_APPARMOR_DIR;
+    const files: ConfigFileAccess = { configDir: args.baseDir, roots: args.fileRoots ?? [findProjectRoot(args.baseDir)], apparmorDir };
+    const fleet: FleetContext = { config: args.config.config, specs: args.config.specs, baseDir: args.baseDir, files, configText: args.configText, catalog: readCatalog() };
     for (const ctid of order) {
       const spec = args.config.specs.get(ctid)!;
       const waitFor = [...(spec.source.kind === "clone" ? [spec.source.fromCtid] : []), ...spec.dependencies]
@@ -54,7 +57,7 @@ export class LxcFleet extends pulumi.ComponentResource {
         node,
         connection: args.nodes[node]!,
         owner: args.owner,
-        apparmorProfileText: readProfile(spec, args.apparmorDir ?? path.resolve(__dirname, "..", "..", "apparmor")),
+        apparmorProfileText: readProfile(spec, files),
         fleet,
       }, { parent: this, dependsOn: waitFor }));
     }
@@ -73,14 +76,7 @@ function resolveNodeName(spec: ContainerSpec, args: LxcFleetArgs): string {
   return node;
 }
 
-function readProfile(spec: ContainerSpec, dir: string): string | undefined {
+function readProfile(spec: ContainerSpec, files: ConfigFileAccess): string | undefined {
   if (!spec.apparmorProfile || spec.apparmorProfile === "unconfined") return undefined;
-  const file = path.join(dir, spec.apparmorProfile);
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    throw new PhoenixError("config", `container ${spec.ctid}: apparmor_profile '${spec.apparmorProfile}' has no file ${file}`, {
-      hint: `add the profile to ${dir}/ or choose another apparmor_profile`,
-    });
-  }
+  return readConfinedText(spec.apparmorProfile, `lxc_configs.${spec.ctid}.apparmor_profile`, files, "apparmor");
 }

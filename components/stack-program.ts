@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NodeConnection } from "../core/container/inputs";
 import { PhoenixError } from "../core/errors";
 import { loadConfig } from "../host/load-config-file";
+import { buildAllowedRoots } from "../host/config-files";
 import { LxcFleet } from "./lxc-fleet";
 
 /** What the program needs from stack config (`pulumi config`), documented in the README. */
@@ -21,6 +22,8 @@ export interface StackSettings {
   defaultNode?: string;
   /** Only these containers and what they depend on. */
   targets?: number[];
+  /** Directories besides the project that files named by the config may come from (relative to the project). */
+  allowedPaths?: string[];
 }
 
 /** Reads {@link StackSettings} from the stack's config (namespace = the project name). */
@@ -33,7 +36,11 @@ export function readStackSettings(): StackSettings {
     normalised[name] = { host: n.host, port: n.port ?? 22, user: n.user ?? "root", hostKeyFingerprint: n.hostKeyFingerprint, knownHostsFile: n.knownHostsFile };
   }
   const targets = config.getObject<number[]>("targets");
-  return { configFile: config.get("configFile") ?? "phoenix_lxc_configs.json", nodes: normalised, defaultNode: config.get("defaultNode"), targets };
+  const allowedPaths = config.getObject<string[]>("allowedPaths");
+  if (allowedPaths !== undefined && (!Array.isArray(allowedPaths) || allowedPaths.some((p) => typeof p !== "string" || p === ""))) {
+    throw new PhoenixError("config", "stack config allowedPaths must be a list of directories", { hint: "pulumi config set --path 'allowedPaths[0]' <dir>" });
+  }
+  return { configFile: config.get("configFile") ?? "phoenix_lxc_configs.json", nodes: normalised, defaultNode: config.get("defaultNode"), targets, allowedPaths };
 }
 
 /** Per-container stack outputs. */
@@ -49,10 +56,12 @@ export interface ContainerSummary {
 export function phoenixProgram(settings: StackSettings = readStackSettings(), baseDir = process.cwd()): Record<string, unknown> {
   const configPath = path.resolve(baseDir, settings.configFile);
   const configText = fs.readFileSync(configPath, "utf8");
-  const loaded = loadConfig({ file: configPath }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode });
+  // Files the config names are read from the project (baseDir) and the allowed paths only: their text goes to state.
+  const fileRoots = buildAllowedRoots(baseDir, settings.allowedPaths);
+  const loaded = loadConfig({ file: configPath }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode, fileRoots });
   for (const w of loaded.warnings) pulumi.log.warn(`${settings.configFile}: ${w.path}: ${w.message}`);
   const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
-  const fleet = new LxcFleet("fleet", { config: loaded, nodes: settings.nodes, defaultNode: settings.defaultNode, owner, targets: settings.targets, baseDir: path.dirname(configPath), configText });
+  const fleet = new LxcFleet("fleet", { config: loaded, nodes: settings.nodes, defaultNode: settings.defaultNode, owner, targets: settings.targets, baseDir: path.dirname(configPath), configText, fileRoots });
   const containers: Record<string, ContainerSummary> = {};
   for (const [ctid, c] of fleet.containers) {
     const spec = loaded.specs.get(ctid)!;

@@ -1,12 +1,14 @@
 /**
  * Reads what the program passes to step resources: the feature catalog and scripts (built-in under
- * features/, custom ones relative to the config file), application scripts and health-check scripts.
+ * features/, custom ones relative to the config file), application scripts and health-check scripts. Files the
+ * config names are read only from inside the allowed roots (host/config-files.ts).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { CatalogFeature } from "../core/features/feature-env";
 import { PhoenixError } from "../core/errors";
 import { expandIncludes } from "../core/features/script-includes";
+import { ConfigFileAccess, readConfinedText } from "./config-files";
 
 /** The package's features/ folder. */
 export const BUILTIN_FEATURES_DIR = path.resolve(__dirname, "..", "..", "features");
@@ -29,25 +31,25 @@ export interface FeatureScripts {
   verify: string;
 }
 
-/** Reads a script the config names; the error names the container, the field and the path. */
-export function readConfigScript(file: string, what: string): string {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    throw new PhoenixError("config", `${what}: cannot read ${file}`, { hint: "paths are relative to the directory of phoenix_lxc_configs.json" });
-  }
+/**
+ * Reads a script the config names (relative to the containers file, confined to the allowed roots, text only);
+ * the error names the field and the path.
+ * @param jsonPath the field, e.g. `lxc_configs.950.application_script`
+ */
+export function readConfigScript(access: ConfigFileAccess, value: string, jsonPath: string): string {
+  return readConfinedText(value, jsonPath, access);
 }
 
-/** The scripts of a built-in feature, or of a custom one (`custom_features` paths, relative to `baseDir`). */
+/** The scripts of a built-in feature, or of a custom one (`custom_features` paths, relative to the config file). */
 export function readFeatureScripts(
   feature: string,
   catalog: Record<string, CatalogFeature>,
   custom: Record<string, { guard: string; install: string; verify: string }> | undefined,
-  baseDir: string,
+  access: ConfigFileAccess,
 ): FeatureScripts {
   const own = custom?.[feature];
   if (own) {
-    const read = (role: keyof FeatureScripts) => readConfigScript(path.resolve(baseDir, own[role]), `custom_features.${feature}.${role}`);
+    const read = (role: keyof FeatureScripts) => readConfigScript(access, own[role], `custom_features.${feature}.${role}`);
     return { guard: read("guard"), install: read("install"), verify: read("verify") };
   }
   const entry = catalog[feature];

@@ -76,7 +76,7 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
         if (kind === "debian") io.stderr("building/using the cached Debian template (the first build takes about a minute)…\n");
         for (const node of nodes) installTemplate(root, node, kind);
       }
-      const stack = await openStack(ctx, { create: true });
+      const stack = await openStack(ctx, { simStart: true });
       const nodeConfig = Object.fromEntries(cluster.nodes.map((n) => [n.name, { host: n.host, port: n.port, user: n.user, hostKeyFingerprint: n.hostKeyFingerprint }]));
       await stack.removeConfig("nodes").catch(() => undefined);
       await stack.setAllConfigJson(JSON.stringify({ [`${ctx.project}:nodes`]: { value: JSON.stringify(nodeConfig), objectValue: nodeConfig, secret: false } }));

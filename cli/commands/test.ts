@@ -2,11 +2,11 @@
  * `phoenix test <ctid> [--suite NAME]`: runs the container's `tests` suites from the containers file inside the
  * container (`pct exec <ctid> -- sh -c <script>`, exit 0 = pass) and reports PASS/FAIL per test.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliIo, ExitCode } from "../io";
 import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
 import { NodeAccess } from "../node-access";
+import { readConfinedText } from "../../host/config-files";
 import { COMMON_OPTIONS_HELP, ENGINE_ENV_HELP, parseCommand, parseCtids, UsageError } from "../options";
 
 /** The help text of `phoenix test`. */
@@ -72,7 +72,7 @@ export async function runTestCommand(argv: string[], io: CliIo): Promise<number>
       for (const [suite, tests] of suites) {
         for (const test of tests) {
           const started = Date.now();
-          const script = fs.readFileSync(path.resolve(baseDir, test.path), "utf8");
+          const script = readConfinedText(test.path, `lxc_configs.${ctid}.tests.${suite}.${tests.indexOf(test)}.path`, { configDir: baseDir, roots: session.settings.fileRoots });
           const r = await client.exec(ctid, ["sh", "-c", script], { timeoutMs: 600_000 });
           const result: TestResult = { suite, name: test.name, ok: r.exitCode === 0, exitCode: r.exitCode, seconds: (Date.now() - started) / 1000, outputTail: tailOutput(r.stdout, r.stderr) };
           results.push(result);

@@ -1,12 +1,13 @@
 /**
  * `phoenix validate [--config FILE] [--json]`: checks a configuration file without touching any node (nothing
- * here opens an SSH connection; it only reads the file and the custom feature scripts it names).
+ * here opens an SSH connection; it only reads the file and the files it names, from inside the project).
  */
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "../../core/errors";
 import { ConfigSyntaxError } from "../../core/config/json-text";
 import { ConfigUnreadableError } from "../../core/config/load-config";
 import { loadConfig } from "../../host/load-config-file";
+import { buildAllowedRoots, findProjectRoot } from "../../host/config-files";
 import { formatSummary, summarizeSpecs } from "../../core/config/summary";
 import { readStackConfigFile } from "../stack-files";
 
@@ -23,13 +24,19 @@ export const VALIDATE_HELP = `Usage: phoenix validate [--config FILE] [--stack N
 Check a Phoenix LXC configuration file in one pass: JSON syntax, the schema
 (phoenix_lxc_configs.schema.json), unknown keys (warnings; near misses of known keys are errors),
 references between containers (clone sources, dependencies, cycles), unique hostnames/IPs/MACs per
-node, snapshot names, features, script files. No node is contacted.
+node, snapshot names, features, and the files it names (scripts, custom features, AppArmor profiles,
+tests): each must lie inside the project (the directory of Pulumi.yaml above the file) or an allowed
+path — no absolute path, no ".." or symlink leading out — and be a text file of at most 64 KiB.
+No node is contacted.
 
 Options:
   --config FILE  the file to check (default: the stack's 'configFile', as every other command reads it;
                  phoenix_lxc_configs.json in the project directory when the stack sets none)
   --stack NAME   the stack whose 'configFile' to check (default: dev)
   --cwd DIR      project directory holding Pulumi.yaml (default: the current directory)
+  --allowed-paths DIRS
+                 comma-separated directories besides the project that files may come from, relative
+                 to the project (what the stack config 'allowedPaths' says for the engine commands)
   --json         print a JSON array of {path, message, severity, kind} on stdout and nothing else:
                  every problem and warning; [] when the file is valid without warnings
   -h, --help     show this help
@@ -43,13 +50,14 @@ interface ParsedArgs {
   file?: string;
   stack: string;
   cwd?: string;
+  allowedPaths: string[];
   json: boolean;
   help: boolean;
   error?: string;
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { json: false, help: false, stack: "dev" };
+  const out: ParsedArgs = { json: false, help: false, stack: "dev", allowedPaths: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") out.json = true;
@@ -64,6 +72,9 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       if (arg === "--stack") out.stack = value;
       else out.cwd = value;
       i++;
+    } else if (arg === "--allowed-paths") {
+      if (argv[i + 1] === undefined) return { ...out, error: "--allowed-paths needs a list of directories" };
+      out.allowedPaths.push(...argv[++i]!.split(",").filter((p) => p !== ""));
     }
     else return { ...out, error: `unknown argument '${arg}'` };
   }
@@ -86,7 +97,8 @@ export async function runValidate(argv: string[], io: ValidateIo): Promise<numbe
   }
   const file = args.file !== undefined ? path.resolve(io.cwd, args.file) : readStackConfigFile(path.resolve(io.cwd, args.cwd ?? "."), args.stack);
   try {
-    const { specs, warnings } = loadConfig({ file });
+    const fileRoots = buildAllowedRoots(findProjectRoot(path.dirname(file)), args.allowedPaths);
+    const { specs, warnings } = loadConfig({ file }, { fileRoots });
     if (args.json) io.stdout(toJson(warnings));
     else {
       io.stdout(`${formatSummary(summarizeSpecs(specs))}\n`);

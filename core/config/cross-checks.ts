@@ -7,6 +7,9 @@ import { checkFilesExist } from "./check-files";
 import { checkCycles, checkDependencies, checkNodes, checkSources } from "./check-references";
 import { checkFeatures, checkGpus, checkMounts, checkNetwork, checkUniqueness } from "./check-values";
 
+/** Where the files the config names lie, their size and content: the injected host check (`LoadOptions.checkFiles`). */
+const checkFilePolicy: CrossCheck = (config, ctx) => (ctx.options.checkFiles?.(config) ?? []).filter((i) => !ctx.invalid(i.path));
+
 /** Every cross-check, run once per validation. */
 export const CROSS_CHECKS: readonly CrossCheck[] = [
   checkSources,
@@ -18,5 +21,6 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
   checkGpus,
   checkFeatures,
   checkFilesExist,
+  checkFilePolicy,
   checkMounts,
 ];

@@ -3,6 +3,8 @@
  * normalized domain model the provider consumes.
  */
 import type { z } from "zod";
+import type { ConfigIssue } from "../errors";
+import type { ConfigView } from "./salvage";
 import type { buildConfigSchema } from "./schema-root";
 import type { buildContainerSchema } from "./schema-container";
 import type { buildRetentionSchema } from "./schema-parts";
@@ -122,4 +124,8 @@ export interface LoadOptions {
   baseDir?: string;
   /** Existence test for custom feature scripts; injected so validation itself stays pure. Skipped when absent. */
   fileExists?: (path: string) => boolean;
+  /** Directories the files the config names must lie in (absolute). @default the project holding the config file */
+  fileRoots?: readonly string[];
+  /** Checks of the files the config names (placement, size, content); injected so validation stays pure. */
+  checkFiles?: (config: ConfigView) => ConfigIssue[];
 }

@@ -49,7 +49,7 @@ before(async () => {
     gpus: [], running: true, restartPolicy: "restart", adopt: false,
   });
   const catalog = readCatalog();
-  const scripts = readFeatureScripts("base_setup", catalog, undefined, BUILTIN_FEATURES_DIR);
+  const scripts = readFeatureScripts("base_setup", catalog, undefined, { configDir: BUILTIN_FEATURES_DIR, roots: [BUILTIN_FEATURES_DIR] });
   const env = buildFeatureEnv("base_setup", catalog.base_setup!, { config: { lxc_configs: {} } as never, spec: { ctid: 600, gpus: [] } as never, inheritedFeatures: [] });
   inputs = { ...target, feature: "base_setup", scripts, env, contentHash: hashFeatureInputs({ ...scripts }, env), trigger: 1 };
 });

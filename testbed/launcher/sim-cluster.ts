@@ -77,6 +77,11 @@ interface NodeState {
   child?: ChildProcess;
 }
 
+/** The host private key `startSimCluster` generates for node `name` under `root` (its public half is `<path>.pub`). */
+export function simHostKeyPath(root: string, name: string): string {
+  return join(root, "ssh", name, "ssh_host_ed25519_key");
+}
+
 /** The repository root: the directory holding this project's package.json (works from src and from dist). */
 export function findRepoRoot(from = __dirname): string {
   for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
@@ -175,7 +180,7 @@ export async function startSimCluster(opts: StartSimClusterOptions): Promise<Sim
       const host = planNodeAddress(i);
       const spec: SshdConfigSpec = {
         name, host, port: 0, root, simShellPath, authorizedKeysPath, extraPath: opts.extraPath,
-        hostKeyPath: join(nodeDir, "ssh_host_ed25519_key"),
+        hostKeyPath: simHostKeyPath(root, name),
         homeDir: join(nodeDir, "home"),
         pidFile: join(nodeDir, "sshd.pid"),
       };
