@@ -24,8 +24,8 @@ export interface CliProject {
   dispose(): Promise<void>;
 }
 
-/** Creates the project with `configText` as phoenix_lxc_configs.json. */
-export function makeCliProject(configText: string): CliProject {
+/** Creates the project with `configText` as phoenix_lxc_configs.json; `extraEnv` is added to every run's environment. */
+export function makeCliProject(configText: string, extraEnv: NodeJS.ProcessEnv = {}): CliProject {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-cli-"));
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: phoenix-lxc\nruntime: nodejs\n");
   fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
@@ -35,6 +35,7 @@ export function makeCliProject(configText: string): CliProject {
   delete env.PULUMI_BACKEND_URL;
   delete env.PULUMI_CONFIG_PASSPHRASE;
   delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  Object.assign(env, extraEnv);
   const phoenix = (...args: string[]) =>
     new Promise<CliRun>((resolve) => {
       execFile("node", [path.join(REPO_ROOT, "bin", "phoenix"), ...args, "--cwd", dir], { env, cwd: os.tmpdir(), maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
