@@ -115,6 +115,9 @@ export function checkMounts(config: PhoenixConfig): ConfigIssue[] {
     if (c.firewall?.enabled && c.firewall.rules.length === 0) {
       issues.push(warn(`lxc_configs.${id}.firewall.rules`, "firewall enabled without rules: only the default policy applies"));
     }
+    if (c.firewall && !c.firewall.enabled && c.firewall.rules.length > 0) {
+      issues.push(warn(`lxc_configs.${id}.firewall.enabled`, `firewall disabled: its ${c.firewall.rules.length} rule(s) are stored on the node but not enforced; set "enabled": true to enforce them`));
+    }
   }
   return issues;
 }
