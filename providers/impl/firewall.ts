@@ -53,6 +53,15 @@ function warnings(inputs: FirewallInputs, observed: ObservedFirewall): string[] 
   return out;
 }
 
+/** Creation has no `diff`: the preview of a new firewall lists its options and rules here. */
+export async function check(olds: Partial<FirewallInputs> | undefined, news: FirewallInputs) {
+  if (!olds || olds.rules === undefined) {
+    const p = plan({ rules: [], options: {}, datacenterEnabled: true }, news, []);
+    for (const line of describePlan(p, {})) stepLog(news, line);
+  }
+  return { inputs: news };
+}
+
 /** Pure: plans against the stored observation and prints the plan. */
 export async function diff(_id: string, olds: FirewallOutputs, news: FirewallInputs) {
   const p = plan(olds.observed, news, olds.managedOptions ?? []);

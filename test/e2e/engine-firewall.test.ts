@@ -79,6 +79,12 @@ after(async () => {
 describe("a container's firewall as managed state", () => {
   it("creates the rules in config order, marked, with enable=1, and warns that the datacenter firewall is off", async () => {
     writeConfig({ enabled: true, policy_in: "DROP", rules: [R1, R2] });
+    assert.deepEqual((await run("preview")).filter((l) => l.startsWith("firewall")), [
+      "firewall option enable: (unset) -> 1",
+      "firewall option policy_in: (unset) -> DROP",
+      "firewall rule add:    IN ACCEPT -source 10.99.0.153 -p tcp -dport 443 # phoenix-lxc:managed proxy",
+      "firewall rule add:    IN ACCEPT -p tcp -dport 80,8000:8010 # phoenix-lxc:managed",
+    ]);
     const since = mark();
     const lines = await run("up");
     assert.deepEqual(await rulesOnNode(), ["ACCEPT 443 10.99.0.153 phoenix-lxc:managed proxy", "ACCEPT 80,8000:8010 phoenix-lxc:managed"]);
