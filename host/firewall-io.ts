@@ -4,7 +4,7 @@
  * in one round trip) and the execution of a plan, one operation at a time, each against the digest of a fresh
  * read, stopping when the list is not the one the plan expected (someone edited it meanwhile).
  */
-import { PhoenixError } from "../core/errors";
+import { PctError, PhoenixError } from "../core/errors";
 import * as argv from "../core/firewall/argv";
 import { FirewallPlan } from "../core/firewall/plan";
 import { formatRuleLine, parseOptions, parseRuleList, PveRule, RuleList } from "../core/firewall/rule";
@@ -55,6 +55,7 @@ export async function applyFirewallPlan(
   plan: FirewallPlan,
   start: FirewallState,
   mutate: (what: string, fn: () => Promise<unknown>) => Promise<unknown>,
+  whereIs: (rule: PveRule) => string = () => "a rule of this stack",
 ): Promise<void> {
   if (Object.keys(plan.options.set).length || plan.options.delete.length) {
     const args = argv.buildOptionsSetArgv(node.name, vmid, plan.options.set, plan.options.delete, start.optionsDigest);
@@ -73,6 +74,16 @@ export async function applyFirewallPlan(
       op.kind === "create" ? argv.buildRuleCreateArgv(node.name, vmid, op.rule)
       : op.kind === "move" ? argv.buildRuleMoveArgv(node.name, vmid, op.pos, op.moveto, list.digest)
       : argv.buildRuleDeleteArgv(node.name, vmid, op.pos, list.digest);
-    await mutate(`${op.kind} firewall rule of CT ${vmid}`, () => run(transport, node, vmid, args, false));
+    try {
+      await mutate(`${op.kind} firewall rule of CT ${vmid}`, () => run(transport, node, vmid, args, false));
+    } catch (e) {
+      // PVE refused the rule itself (e.g. an IP set or alias it references does not exist): say which rule.
+      if (e instanceof PctError && e.code === "pct-parameter") {
+        const hint = `fix that rule in the config; IP sets and aliases it names must exist (Datacenter or CT ${vmid} → Firewall)`;
+        const detail = e.message.replace(/next step: .*$/m, `next step: ${hint}`);
+        throw new PhoenixError("pct-parameter", `PVE refused the firewall rule '${formatRuleLine(op.rule)}' (${whereIs(op.rule)}):\n${detail}`, { hint, cause: e });
+      }
+      throw e;
+    }
   }
 }

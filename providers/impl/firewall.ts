@@ -7,7 +7,7 @@
  */
 import { ENABLE_DATACENTER_FIREWALL } from "../../core/firewall/argv";
 import { describePlan, FirewallPlan, isEmptyPlan, planFirewall } from "../../core/firewall/plan";
-import type { PveRule } from "../../core/firewall/rule";
+import { formatRuleLine, PveRule } from "../../core/firewall/rule";
 import { applyFirewallPlan, FirewallState, readFirewall } from "../../host/firewall-io";
 import { UNKNOWN } from "./container-check";
 import { nodeTarget, sequencer, transport } from "./runtime";
@@ -82,7 +82,8 @@ async function apply(inputs: FirewallInputs, managedOptions: readonly string[], 
   let end = start;
   if (!isEmptyPlan(p)) {
     for (const line of describePlan(p, start.options)) stepLog(inputs, line);
-    await applyFirewallPlan(transport(), node, inputs.vmid, p, start, (what, fn) => sequencer().mutate(inputs.node, [inputs.vmid], what, fn));
+    const whereIs = (r: PveRule) => `lxc_configs.${inputs.vmid}.firewall.rules.${inputs.rules.findIndex((d) => formatRuleLine(d) === formatRuleLine(r))}`;
+    await applyFirewallPlan(transport(), node, inputs.vmid, p, start, (what, fn) => sequencer().mutate(inputs.node, [inputs.vmid], what, fn), whereIs);
     end = await readFirewall(transport(), node, inputs.vmid);
   }
   if (warn) for (const w of warnings(inputs, end)) stepLog(inputs, w);

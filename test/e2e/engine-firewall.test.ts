@@ -142,6 +142,18 @@ describe("a container's firewall as managed state", () => {
     assert.deepEqual(await rulesOnNode(), ["DROP 10.0.0.0/8", "ACCEPT echo-request phoenix-lxc:managed", "ACCEPT 80,8000:8010 phoenix-lxc:managed", "ACCEPT 8443 10.99.0.153 phoenix-lxc:managed proxy"]);
   });
 
+  it("fails naming the config rule when PVE refuses it (an IP set that does not exist), and applies it once the set exists", async () => {
+    const R4 = { type: "in", action: "ACCEPT", source: "+proxies", proto: "tcp", port: "9000" };
+    writeConfig({ enabled: true, policy_in: "DROP", rules: [R3, R2, { ...R1, port: "8443" }, R4] });
+    await assert.rejects(stack.stack.up(), (e: Error) =>
+      e.message.includes("PVE refused the firewall rule 'IN ACCEPT -source +proxies -p tcp -dport 9000 # phoenix-lxc:managed' (lxc_configs.510.firewall.rules.3):") &&
+      e.message.includes("source: no such ipset 'proxies'"));
+    // The datacenter admin defines the set (PVE's GUI writes it to cluster.fw).
+    fs.appendFileSync(path.join(t.cluster.root, "etc/pve/firewall/cluster.fw"), "[IPSET proxies]\n\n10.99.0.153\n\n");
+    await stack.stack.up();
+    assert.equal((await rulesOnNode()).at(-1), "ACCEPT 9000 +proxies phoenix-lxc:managed");
+  });
+
   it("removes this stack's rules and options when the config drops the firewall, keeping the hand-made rule", async () => {
     writeConfig(undefined);
     await run("up");
