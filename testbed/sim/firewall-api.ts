@@ -85,13 +85,13 @@ export function firewallRequest(env: SimEnv, method: string, t: FwTarget, opts: 
   lockFw(env, t.scope, () => {
     const fw = loadFirewall(file);
     if (t.what === "options") setOptions(fw, t.scope, opts);
-    else if (method === "create") fw.rules.unshift(buildRule({}, opts, fw, file, env));
+    else if (method === "create") fw.rules.unshift(buildRule({}, opts, fw, env));
     else {
       assertDigest(listWithDigest(fw).digest, opts.digest);
       if (t.pos! >= fw.rules.length) throw new Die(`no rule at position ${t.pos}\n`);
       if (method === "delete") fw.rules.splice(t.pos!, 1);
       else if (opts.moveto !== undefined && Number(opts.moveto) !== t.pos) fw.rules = moved(fw.rules, t.pos!, integer("moveto", opts.moveto));
-      else if (opts.moveto === undefined) fw.rules[t.pos!] = buildRule(fw.rules[t.pos!]!, opts, fw, file, env);
+      else if (opts.moveto === undefined) fw.rules[t.pos!] = buildRule(fw.rules[t.pos!]!, opts, fw, env);
     }
     saveFirewall(file, fw);
   });
@@ -176,7 +176,7 @@ function checkAddress(name: string, v: string, fw: FwFile, cluster: FwFile): num
 }
 
 /** copy_rule_data + verify_rule for a guest (rule_env 'ct'): the first error raises, as the API does. */
-function buildRule(base: FwRule, opts: Record<string, string>, fw: FwFile, file: string, env: SimEnv): FwRule {
+function buildRule(base: FwRule, opts: Record<string, string>, fw: FwFile, env: SimEnv): FwRule {
   const rule: FwRule = { ...base };
   for (const k of RULE_OPTS) {
     if (k === "pos" || k === "digest" || opts[k] === undefined) continue;
@@ -218,7 +218,6 @@ function buildRule(base: FwRule, opts: Record<string, string>, fw: FwFile, file:
   delete rule.ipversion;
   const ip = ipVersionOf(rule);
   if (ip) rule.ipversion = ip;
-  void file;
   return rule;
 }
 
