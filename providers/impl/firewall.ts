@@ -66,7 +66,9 @@ export async function check(olds: Partial<FirewallInputs> | undefined, news: Fir
 export async function diff(_id: string, olds: FirewallOutputs, news: FirewallInputs) {
   const p = plan(olds.observed, news, olds.managedOptions ?? []);
   const moved = olds.vmid !== news.vmid || olds.node !== news.node || olds.trigger !== news.trigger || news.trigger === (UNKNOWN as unknown as number);
-  const changes = !isEmptyPlan(p) || moved || JSON.stringify([olds.options, olds.rules]) !== JSON.stringify([news.options, news.rules]);
+  // Compared as lines and sorted entries: state round trips may reorder object keys.
+  const same = (a: FirewallInputs) => JSON.stringify([Object.entries(a.options).sort(), a.rules.map(formatRuleLine)]);
+  const changes = !isEmptyPlan(p) || moved || same(olds) !== same(news);
   for (const line of describePlan(p, olds.observed.options)) stepLog(news, line);
   if (moved) stepLog(news, "firewall: the container changes first; its firewall is read again and converged");
   for (const w of warnings(news, olds.observed)) stepLog(news, w);
