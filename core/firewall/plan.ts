@@ -7,8 +7,9 @@
  * - Only rules carrying the ownership mark are added, removed or moved; hand-made rules keep their places and
  *   their relative order, and are reported.
  * - Managed rules appear in config order. A managed rule that is already there in the right relative order
- *   stays (the longest such run is kept); others move next to their neighbour in the config. New rules go where
- *   PVE puts a new rule — the top — unless a neighbour in the config is already on the node.
+ *   stays (the longest such run is kept); others move next to their neighbour in the config. New rules go next to
+ *   a config neighbour already on the node, else where the topmost removed managed rule was, else where PVE puts a
+ *   new rule: the top.
  * - A managed rule whose line differs from every desired one (edited by hand) is removed and the desired one
  *   added: the rule's identity is its whole line.
  *
@@ -76,14 +77,17 @@ export function planRules(current: readonly PveRule[], desired: readonly PveRule
     const hit = list.find((i) => i.want === undefined && isManagedRule(i.rule) && i.line === w.line);
     if (hit) hit.want = idx;
   });
-  // Managed rules nobody wants: delete, bottom up (positions above stay valid).
+  // Managed rules nobody wants: delete, bottom up (positions above stay valid). The topmost one's place is where
+  // replacements go when no managed rule stays, so a rule edited by hand comes back below the hand-made rules above it.
   const removed: string[] = [];
+  let anchor = 0;
   for (let pos = list.length - 1; pos >= 0; pos--) {
     const item = list[pos]!;
     if (!isManagedRule(item.rule) || item.want !== undefined) continue;
     ops.push({ kind: "delete", pos, rule: item.rule, before: lines() });
     removed.unshift(item.line);
     list.splice(pos, 1);
+    anchor = pos;
   }
   const keep = longestIncreasingRun(list.filter((i) => i.want !== undefined).map((i) => i.want!));
   const added: string[] = [];
@@ -98,10 +102,11 @@ export function planRules(current: readonly PveRule[], desired: readonly PveRule
     let target: number;
     if (idx < wanted.length - 1) target = without.findIndex((i) => i.want === idx + 1);
     else {
-      // The last desired rule: right after the last managed rule that stays, else at the top.
+      // The last desired rule: right after the last managed rule that stays, else where the topmost removed one
+      // was, else at the top.
       let last = -1;
       without.forEach((i, n) => { if (i.want !== undefined && keep.has(i.want)) last = n; });
-      target = last + 1;
+      target = last >= 0 ? last + 1 : anchor;
     }
     if (from < 0) {
       ops.push({ kind: "create", rule: w.rule, before: lines() });

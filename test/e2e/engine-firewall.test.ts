@@ -102,18 +102,26 @@ describe("a container's firewall as managed state", () => {
     assert.deepEqual(readCommandLog(t.cluster.root, NODE).slice(since), []);
   });
 
-  it("finds a rule deleted by hand on refresh, keeps a hand-made rule, and the warning goes once the datacenter firewall is on", async () => {
+  it("finds rules and options changed by hand on refresh, keeps a hand-made rule, and the warning goes once the datacenter firewall is on", async () => {
     await onNode(pool, t.nodes[0]!, "pvesh set /cluster/firewall/options --enable 1".split(" "));
     await onNode(pool, t.nodes[0]!, ["pvesh", "delete", `${RULES}/1`]);
     await onNode(pool, t.nodes[0]!, ["pvesh", "create", RULES, "--type", "in", "--action", "DROP", "--source", "10.0.0.0/8", "--enable", "1"]);
+    await onNode(pool, t.nodes[0]!, ["pvesh", "set", `${RULES}/1`, "--dport", "444"]);
+    await onNode(pool, t.nodes[0]!, ["pvesh", "set", `/nodes/${NODE}/lxc/510/firewall/options`, "--enable", "0"]);
     await run("refresh");
     const preview = await run("preview");
-    assert.deepEqual(preview.filter((l) => l.startsWith("firewall rule")), ["firewall rule add:    IN ACCEPT -p tcp -dport 80,8000:8010 # phoenix-lxc:managed"]);
+    assert.deepEqual(preview.filter((l) => l.startsWith("firewall ")), [
+      "firewall option enable: 0 -> 1",
+      "firewall rule add:    IN ACCEPT -source 10.99.0.153 -p tcp -dport 443 # phoenix-lxc:managed proxy",
+      "firewall rule add:    IN ACCEPT -p tcp -dport 80,8000:8010 # phoenix-lxc:managed",
+      "firewall rule remove: IN ACCEPT -source 10.99.0.153 -p tcp -dport 444 # phoenix-lxc:managed proxy",
+    ]);
     assert.ok(preview.includes("firewall: 1 rule(s) not made by this stack are kept: IN DROP -source 10.0.0.0/8"), preview.join("\n"));
     assert.equal(preview.filter((l) => l.startsWith("WARNING")).length, 0);
     const since = mark();
     await run("up");
-    assert.deepEqual(firewallWrites(since).map((a) => a[1]), ["create", "set"]); // on top, then moved below its neighbour
+    // The edited rule goes; the replacements land where it was (each created on top, then moved), below the hand-made rule.
+    assert.deepEqual(firewallWrites(since).map((a) => a[1]), ["set", "delete", "create", "set", "create", "set"]);
     assert.deepEqual(await rulesOnNode(), ["DROP 10.0.0.0/8", "ACCEPT 443 10.99.0.153 phoenix-lxc:managed proxy", "ACCEPT 80,8000:8010 phoenix-lxc:managed"]);
   });
 

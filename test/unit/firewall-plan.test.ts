@@ -62,6 +62,12 @@ describe("planRules", () => {
     assert.deepEqual(list.map(formatRuleLine), [ours(80), hand(22)].map(formatRuleLine));
   });
 
+  it("puts the replacement of a rule edited by hand where it was, below the hand-made rules above it", () => {
+    const edited = { ...ours(80), dport: "81" };
+    const { list } = run([hand(22), edited, hand(23)], [ours(80), ours(443)]);
+    assert.deepEqual(list.map(formatRuleLine), [hand(22), ours(80), ours(443), hand(23)].map(formatRuleLine));
+  });
+
   it("converges any list: managed rules exactly as desired, hand-made ones kept in their order", () => {
     const rule = fc.record({ port: fc.integer({ min: 1, max: 6 }), managed: fc.boolean() });
     fc.assert(
