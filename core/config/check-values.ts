@@ -129,8 +129,9 @@ export function checkMounts(config: PhoenixConfig): ConfigIssue[] {
         src = s?.clone_from_ctid === undefined ? undefined : String(s.clone_from_ctid);
       }
     }
-    if (c.firewall && !c.firewall.enabled && c.firewall.rules.length > 0) {
-      issues.push(warn(`lxc_configs.${id}.firewall.enabled`, `firewall disabled: its ${c.firewall.rules.length} rule(s) are stored on the node but not enforced; set "enabled": true to enforce them`));
+    const ruleCount = (c.firewall?.rules ?? []).length;
+    if (c.firewall && !c.firewall.enabled && ruleCount > 0) {
+      issues.push(warn(`lxc_configs.${id}.firewall.enabled`, `firewall disabled: its ${ruleCount} rule(s) are stored on the node but not enforced; set "enabled": true to enforce them`));
     }
   }
   return issues;
