@@ -3,6 +3,7 @@
  * parented to this component and depending on the step before it:
  *
  *   container (create or clone or adopt → core configuration → AppArmor → start)
+ *   → firewall (when the config has one: before anything runs inside the container)
  *   → feature-<name> … (in the order the config lists them) → app → health → snapshot → retention
  *
  * Create, core configuration, AppArmor and start are one resource on purpose: PVE applies them in one locked
@@ -18,6 +19,8 @@ import { DEFAULT_SNAPSHOT_PREFIX } from "../core/retention/snapshot-name";
 import { readConfigScript, readFeatureScripts } from "../host/feature-files";
 import type { ConfigFileAccess } from "../host/config-files";
 import { Container } from "../providers/container";
+import { Firewall } from "../providers/firewall";
+import { desiredFirewall } from "../core/firewall/rule";
 import { FinalSnapshot, SnapshotRetention } from "../providers/snapshots";
 import { AppScript, Feature, HealthCheck } from "../providers/steps";
 
@@ -84,6 +87,9 @@ export class LxcContainer extends pulumi.ComponentResource {
     this.container = this.createContainer(name, args);
     const generations: pulumi.Output<number>[] = [this.container.generation];
     let previous: pulumi.Resource = this.container;
+    if (spec.firewall) {
+      previous = new Firewall(`${name}-firewall`, { ...target, ...desiredFirewall(spec.firewall), trigger: this.container.generation }, { parent: this, dependsOn: [previous] });
+    }
 
     for (const feature of spec.features) {
       const f = this.createFeature(name, feature, args, target, previous);

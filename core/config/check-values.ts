@@ -119,6 +119,24 @@ export function checkMounts(config: ConfigView): ConfigIssue[] {
     if (c.firewall?.enabled && (c.firewall.rules ?? []).length === 0) {
       issues.push(warningAt("firewall-without-rules", `lxc_configs.${id}.firewall.rules`, "firewall enabled without rules: only the default policy applies"));
     }
+    // PVE copies a clone source's firewall file to the clone: rules this stack marks on the source would sit
+    // on the clone unmanaged, unless the clone has a firewall of its own.
+    if (!c.firewall) {
+      const seen = new Set<string>();
+      for (let src = c.clone_from_ctid === undefined ? undefined : String(c.clone_from_ctid); src !== undefined && !seen.has(src); ) {
+        seen.add(src);
+        const s = config.lxc_configs?.[src];
+        if (s?.firewall) {
+          issues.push(warningAt("firewall-inherited", `lxc_configs.${id}.firewall`, `cloned from CT ${src}, whose firewall rules PVE copies to the clone; add "firewall" here to manage them ({"enabled": false, "rules": []} removes them)`));
+          break;
+        }
+        src = s?.clone_from_ctid === undefined ? undefined : String(s.clone_from_ctid);
+      }
+    }
+    const ruleCount = (c.firewall?.rules ?? []).length;
+    if (c.firewall && !c.firewall.enabled && ruleCount > 0) {
+      issues.push(warningAt("firewall-disabled", `lxc_configs.${id}.firewall.enabled`, `firewall disabled: its ${ruleCount} rule(s) are stored on the node but not enforced; set "enabled": true to enforce them`));
+    }
   }
   return issues;
 }

@@ -94,8 +94,6 @@ export const PCT_FEATURE_PATTERN = /^(?:(?:fuse|keyctl|mknod|nesting|force_rw_sy
  */
 export const LXC_OPTION_PATTERN = /^lxc\.[a-z0-9_.-]+(?::|\s*=).*$/;
 
-/** Firewall `port`: PVE's list of ports and `a:b` ranges separated by commas (no empty items). */
-export const FIREWALL_PORTS_PATTERN = /^[0-9]+(?::[0-9]+)?(?:,[0-9]+(?::[0-9]+)?)*$/;
 
 /** A feature name (built-in or custom). */
 export const FEATURE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;

@@ -39,6 +39,8 @@ export const CONFIG_ISSUE_KINDS = [
   "nvidia-setting-missing",
   "mount-collision",
   "firewall-without-rules",
+  "firewall-inherited",
+  "firewall-disabled",
   "file-missing",
 ] as const;
 

@@ -8,6 +8,8 @@
 import { z } from "zod";
 import * as P from "./constants";
 import { canonicalIdMap, splitNameservers } from "./variants";
+import * as FW from "../firewall/grammar";
+import { configFieldOf } from "../firewall/rule";
 
 /** A snapshot name PVE accepts (pct.md §2): pattern, length and the two reserved names. */
 export function buildSnapshotNameSchema() {
@@ -144,51 +146,39 @@ export function buildNamedCheckSchema() {
   });
 }
 
-/**
- * Problems PVE's firewall reports for a port list (pve-firewall `parse_port_name_number_or_range`): ports above
- * 65535 and backwards ranges. The list shape itself is {@link P.FIREWALL_PORTS_PATTERN}.
- */
-export function checkFirewallPorts(value: string): string[] {
-  const problems: string[] = [];
-  for (const item of value.split(",")) {
-    const [a, b] = item.split(":").map(Number);
-    for (const port of [a, b]) if (port !== undefined && port > 65535) problems.push(`port ${port} is above 65535`);
-    if (b !== undefined && a! > b) problems.push(`backwards range "${item}"; write "${b}:${a}"`);
-  }
-  return problems;
-}
-
-/** `firewall`: the container's PVE firewall switch and rules. */
+/** `firewall`: the container's PVE firewall: options and rules, applied as managed state (core/firewall). */
 export function buildFirewallSchema() {
+  const addr = (what: string) => z.string().min(1).optional().describe(`${what}: an IP address, CIDR, range 'a-b', comma list, '+ipset' or alias name (PVE's address grammar).`);
+  const ports = (what: string) => z.string().min(1).optional().describe(`${what} port(s): "443", "8000:8010" or "80,443" (numbers; at most 15, a range counts 2).`);
   const rule = z
     .object({
       type: z.enum(["in", "out"]).describe("Direction."),
       action: z.enum(["ACCEPT", "DROP", "REJECT"]).describe("What to do with matching packets."),
-      source: z.string().regex(P.IPV4_OPTIONAL_CIDR_PATTERN, "expected an IPv4 address or CIDR").optional().describe("Source address or network."),
-      dest: z.string().regex(P.IPV4_OPTIONAL_CIDR_PATTERN, "expected an IPv4 address or CIDR").optional().describe("Destination address or network."),
-      proto: z.enum(["tcp", "udp", "icmp"]).optional().describe("Protocol; required when port is set."),
-      port: z
-        .string()
-        .regex(P.FIREWALL_PORTS_PATTERN, 'expected a port, a range or a comma list such as "8000", "8000:8010" or "80,443"')
-        .superRefine((v, ctx) => {
-          for (const problem of checkFirewallPorts(v)) ctx.addIssue({ code: "custom", message: problem });
-        })
-        .optional()
-        .describe('Destination ports as PVE\'s firewall takes them: "8000", a range "8000:8010", or a list "80,443".'),
-      comment: z.string().optional().describe("Free text stored with the rule."),
+      source: addr("Source"),
+      dest: addr("Destination"),
+      proto: z.enum(FW.FIREWALL_PROTOCOLS).optional().describe("Protocol; required with port/sport (tcp, udp, udplite, dccp, sctp) or icmp_type (icmp, icmpv6)."),
+      port: ports("Destination"),
+      sport: ports("Source"),
+      icmp_type: z.string().min(1).optional().describe('ICMP type with proto icmp/icmpv6, e.g. "echo-request".'),
+      iface: z.string().regex(/^net[0-9]+$/, 'expected a container interface key such as "net0"').optional().describe('Interface, as the container config names it ("net0").'),
+      log: z.enum(FW.FIREWALL_LOG_LEVELS).optional().describe("Log level of matches. @default no logging"),
+      enabled: z.boolean().default(true).describe("false stores the rule disabled. @default true"),
+      comment: z.string().optional().describe("Free text stored with the rule, after the ownership mark."),
     })
     .superRefine((r, ctx) => {
-      // PVE refuses a dport without a protocol; say so here instead of at apply time.
-      if (r.port !== undefined && r.proto === undefined) {
-        ctx.addIssue({ code: "custom", path: ["proto"], message: 'a rule with "port" needs "proto" ("tcp" or "udp"); PVE rejects a port without a protocol' });
-      }
+      // PVE's verify_rule, so the API never refuses a rule validate accepted.
+      const fields = { proto: r.proto, dport: r.port, sport: r.sport, "icmp-type": r.icmp_type, source: r.source, dest: r.dest, comment: r.comment };
+      for (const [field, message] of FW.checkRule(fields, configFieldOf)) ctx.addIssue({ code: "custom", path: [field], message });
     });
+  const policy = (dir: string, def: string) => z.enum(["ACCEPT", "DROP", "REJECT"]).optional().describe(`Default policy for ${dir} traffic. @default ${def} (PVE's)`);
   return z
     .object({
-      enabled: z.boolean().describe("Turn the PVE firewall on for this container (firewall=1 on net0)."),
-      rules: z.array(rule).default([]).describe("Rules, in order. Reconciled as a set: rules not listed are removed. @default []"),
+      enabled: z.boolean().describe("Turn the container's PVE firewall on (firewall=1 on net0 and option enable=1); false stores the rules without enforcing them."),
+      policy_in: policy("incoming", "DROP"),
+      policy_out: policy("outgoing", "ACCEPT"),
+      rules: z.array(rule).default([]).describe("Rules, in order. This stack's rules are marked; rules not listed are removed, hand-made rules are kept. @default []"),
     })
-    .describe("Per-container PVE firewall.");
+    .describe("Per-container PVE firewall, applied as managed state.");
 }
 
 /** `tests`: suite name → scripts run inside the container (exit 0 = pass). */

@@ -52,6 +52,18 @@ describe("configuration loader", () => {
     const warnings = warningsOf((c) => (c.lxc_configs["953"].firewall = { enabled: true }));
     assert.deepEqual(warnings.map((w) => w.path), ["lxc_configs.953.firewall.rules"]);
   });
+  it("warns that rules stored with enabled false are not enforced, and that clones inherit a source's firewall", () => {
+    const rules = [{ type: "in", action: "ACCEPT", proto: "tcp", port: "22" }];
+    assert.deepEqual(warningsOf((c) => (c.lxc_configs["953"].firewall = { enabled: false, rules })).map((w) => w.message), [
+      'firewall disabled: its 1 rule(s) are stored on the node but not enforced; set "enabled": true to enforce them',
+    ]);
+    const warnings = warningsOf((c) => {
+      c.lxc_configs["900"].firewall = { enabled: true, rules };
+      c.lxc_configs["901"].firewall = { enabled: false, rules: [] };
+    });
+    assert.deepEqual(warnings.map((w) => w.path), ["lxc_configs.950.firewall"]);
+    assert.equal(warnings[0]!.message, 'cloned from CT 901, whose firewall rules PVE copies to the clone; add "firewall" here to manage them ({"enabled": false, "rules": []} removes them)');
+  });
   it("accepts the same hostname on two different nodes", () => {
     const cfg = baseConfig();
     cfg.lxc_configs["960"].name = "vllm";

@@ -12,6 +12,7 @@ import { Die, paramError } from "./sim-errors";
 import { SimEnv, confPath, findVmidOwner, listNodes } from "./sim-env";
 import { withConfigLock } from "./flock";
 import { checkLock, isRunning, loadConf, saveConf } from "./ct-store";
+import { firewallPath } from "./firewall-file";
 import { applyLatency } from "./faults";
 import { faultPoint, runTask } from "./sim-context";
 import { checkConfigOptions } from "./pct-set";
@@ -202,6 +203,9 @@ const clone: PctCommand = {
         }
         const conf: CtConfig = { main: n, pending: newSection(), snapshots: {}, digest: "" };
         saveConf(target, newid, conf);
+        // pve-container clone_vm copies the source's firewall file (clone_vmfw_conf).
+        const fwFrom = firewallPath(env, vmid);
+        if (fs.existsSync(fwFrom)) fs.copyFileSync(fwFrom, firewallPath(env, newid));
       } catch (e) {
         destroyPartial(env, newid, created, targetNode);
         dropSourceLock();

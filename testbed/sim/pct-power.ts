@@ -15,6 +15,7 @@ import { freeVolume } from "./storage";
 import { startCt, stopCt } from "./runtime-adapter";
 import { prepareMountTargets } from "./mount-targets";
 import { systemdNestingWarning } from "./rootfs-setup";
+import { firewallPath } from "./firewall-file";
 import { PctCommand } from "./pct-command";
 
 function checkStartStopLock(conf: CtConfig, skiplock: boolean): void {
@@ -136,6 +137,7 @@ const destroy: PctCommand = {
         applyLatency(env, "destroy");
         if (a.opts.purge === "1") task.print(`purging CT ${vmid} from related configurations..\n`);
         fs.rmSync(confPath(env, vmid), { force: true });
+        fs.rmSync(firewallPath(env, vmid), { force: true }); // destroy_lxc removes the firewall file, --purge or not
       });
     });
   },

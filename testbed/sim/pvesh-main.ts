@@ -10,6 +10,7 @@ import { ApiValue, configObject, pendingArray, snapshotList, vmList, vmStatus } 
 import { loadConf } from "./ct-store";
 import { activeTasks } from "./tasks";
 import { formatJson, formatJsonPretty } from "./json-format";
+import { firewallOptions, firewallRequest, firewallTarget, withUsage } from "./firewall-api";
 
 const GET: CmdDef = {
   name: "get", positionals: ["api_path"],
@@ -55,6 +56,7 @@ function main(): void {
   const env = readSimEnv();
   const args = process.argv.slice(2);
   const ctx: Ctx = { env, argv: ["pvesh", ...args], startedMs: Date.now() };
+  if (["create", "set", "delete"].includes(args[0] ?? "") || (args[0] === "get" && /\/firewall\//.test(args[1] ?? ""))) return firewallMain(ctx, args[0]!, args.slice(1));
   if (args[0] !== "get") {
     err(args.length ? `ERROR: unknown command 'pvesh ${args[0]}'\n` : "ERROR: no command specified\n");
     err("USAGE: pvesh <COMMAND> [ARGS] [OPTIONS]\n");
@@ -76,5 +78,30 @@ function main(): void {
     failDirect(ctx, e);
   }
 }
+
+/** `pvesh get|create|set|delete` on the firewall paths (testbed/sim/firewall-api.ts); other paths have only `get`. */
+function firewallMain(ctx: Ctx, method: string, args: string[]): void {
+  try {
+    const apiPath = args.find((a) => !a.startsWith("-")) ?? "";
+    const target = firewallTarget(apiPath.split("/").filter((p) => p !== ""));
+    if (!target) throw new Die(`No '${method}' handler defined for '${apiPath}'`);
+    const def: CmdDef = { name: method, positionals: ["api_path"], options: { ...firewallOptions(method, target), ...FORMAT_OPTIONS } };
+    const a = parseArgs(def, args);
+    const parts = a.pos[0]!.split("/").filter((p) => p !== "");
+    if (parts[0] === "nodes" && parts[1] !== "localhost" && !listNodes(ctx.env).includes(parts[1]!)) throw new Die(`no such cluster node '${parts[1]}'`);
+    const fmt = a.opts["output-format"] ?? "text";
+    const result = firewallRequest(ctx.env, method, target, a.opts);
+    if (result !== undefined) {
+      if (fmt === "json") out(`${formatJson(result)}\n`);
+      else if (fmt === "json-pretty") out(`${formatJsonPretty(result)}\n`);
+      else throw new Die(`simulator: --output-format ${fmt} is not simulated, use json or json-pretty`);
+    }
+    finish(ctx, 0);
+  } catch (e) {
+    failDirect(ctx, withUsage(e, method));
+  }
+}
+
+const FORMAT_OPTIONS = { "output-format": "string", noproxy: "bool", "human-readable": "bool", noborder: "bool", noheader: "bool", quiet: "bool" } as const;
 
 main();
