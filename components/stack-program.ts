@@ -10,11 +10,12 @@ import { NodeConnection } from "../core/container/inputs";
 import { PhoenixError } from "../core/errors";
 import { loadConfig } from "../host/load-config-file";
 import { buildAllowedRoots } from "../host/config-files";
+import { resolveProjectRoot } from "../host/project-root";
 import { LxcFleet } from "./lxc-fleet";
 
 /** What the program needs from stack config (`pulumi config`), documented in the README. */
 export interface StackSettings {
-  /** Path of phoenix_lxc_configs.json, relative to the project directory. */
+  /** Path of phoenix_lxc_configs.json, relative to the project root (the directory of Pulumi.yaml). */
   configFile: string;
   /** Nodes by name. */
   nodes: Record<string, NodeConnection>;
@@ -52,12 +53,22 @@ export interface ContainerSummary {
   lastSnapshot: pulumi.Output<string>;
 }
 
-/** Runs the program; returns the stack outputs. */
-export function phoenixProgram(settings: StackSettings = readStackSettings(), baseDir = process.cwd()): Record<string, unknown> {
-  const configPath = path.resolve(baseDir, settings.configFile);
+/** The project root of the running program: the engine's, else the nearest Pulumi.yaml above the working directory. */
+export function programProjectRoot(): string {
+  const fromEngine = pulumi.runtime.getRootDirectory();
+  // When the language host passes no root, the SDK answers a placeholder word ("rootDirectory"), not a path.
+  return resolveProjectRoot(path.isAbsolute(fromEngine) ? fromEngine : undefined);
+}
+
+/**
+ * Runs the program; returns the stack outputs. `projectRoot` is what relative paths in stack config are relative
+ * to: the `phoenix` CLI passes its project directory; under the Pulumi CLI it is found from the engine.
+ */
+export function phoenixProgram(settings: StackSettings = readStackSettings(), projectRoot = programProjectRoot()): Record<string, unknown> {
+  const configPath = path.resolve(projectRoot, settings.configFile);
   const configText = fs.readFileSync(configPath, "utf8");
-  // Files the config names are read from the project (baseDir) and the allowed paths only: their text goes to state.
-  const fileRoots = buildAllowedRoots(baseDir, settings.allowedPaths);
+  // Files the config names are read from the project and the allowed paths only: their text goes to state.
+  const fileRoots = buildAllowedRoots(projectRoot, settings.allowedPaths);
   const loaded = loadConfig({ file: configPath }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode, fileRoots });
   for (const w of loaded.warnings) pulumi.log.warn(`${settings.configFile}: ${w.path}: ${w.message}`);
   const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;

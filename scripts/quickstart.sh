@@ -21,5 +21,9 @@ if [ "${CI:-}" = "true" ]; then
 else
   echo
   echo "The fleet runs on simulated nodes. Try: npx phoenix status, npx phoenix snapshots 950,"
-  echo "npx phoenix test 950, npx phoenix preview, or 'pulumi preview' with the same stack. Stop: npx phoenix sim stop"
+  echo "npx phoenix test 950, npx phoenix preview. Stop: npx phoenix sim stop"
+  echo "The Pulumi CLI on the same stack and state:"
+  # shellcheck disable=SC2016 # $PATH is printed for the user's shell to expand
+  printf '  PATH="%s:$PATH" PULUMI_BACKEND_URL="file://%s/.phoenix/state" PULUMI_CONFIG_PASSPHRASE= pulumi preview --stack dev --cwd "%s"\n' \
+    "$(cat .phoenix/pulumi-bin-dir)" "$PWD" "$PWD"
 fi

@@ -2,7 +2,8 @@
 # Sets up everything Phoenix LXC needs on a Debian machine, idempotently:
 #   system packages (OpenSSH server for the simulated nodes, busybox and debootstrap for container root
 #   filesystems, shellcheck for the feature scripts, util-linux for flock/unshare), npm dependencies, the
-#   TypeScript build, and the Pulumi CLI (PATH, cache, or built from the Go module proxy).
+#   TypeScript build, and the Pulumi CLI directory — pulumi, the Node.js language host, the dynamic-provider shim
+#   (a pulumi on PATH as it is, else completed in the cache from the Go module proxy; see get-pulumi.sh).
 # Safe to run again: each step checks before it acts.
 set -euo pipefail
 cd "$(dirname "$0")/.."

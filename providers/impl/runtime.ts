@@ -4,6 +4,7 @@
  * module is loaded lazily inside the provider process, never captured by closure serialization.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { NodeConnection } from "../../core/container/inputs";
 import { PctClient } from "../../host/pct-client";
 import { OperationSequencer } from "../../host/sequencer";
@@ -14,6 +15,7 @@ import { SingleUseTransport } from "../../host/single-use-transport";
 import { SshCredentials, SshPool, SshPoolOptions, SshPoolStats } from "../../host/ssh-pool";
 import { CommandTransport, NodeTarget } from "../../host/transport";
 import { probeLockHolder } from "../../host/lock-probe";
+import { findProjectRoot } from "../../host/project-root";
 
 /** What `configure` receives: namespaced stack config, secrets decrypted (`<project>:key`). */
 export interface ConfigSource {
@@ -50,7 +52,9 @@ if (process.env.PHOENIX_STATS_FILE) reportStatsOnExit(process.env.PHOENIX_STATS_
 
 /** Called once per provider process by the engine (dynamic provider `configure`). */
 export function configureRuntime(config: ConfigSource): void {
-  const keyPath = config.get(CONFIG_KEYS.privateKeyPath) ?? process.env.PHOENIX_SSH_PRIVATE_KEY_PATH;
+  const configuredPath = config.get(CONFIG_KEYS.privateKeyPath);
+  // Relative to the project root, as for `phoenix`: the engine starts this process in the program's directory.
+  const keyPath = configuredPath ? path.resolve(findProjectRoot(process.cwd()) ?? process.cwd(), configuredPath) : process.env.PHOENIX_SSH_PRIVATE_KEY_PATH;
   const privateKey = config.get(CONFIG_KEYS.privateKey) ?? (keyPath ? fs.readFileSync(keyPath, "utf8") : undefined);
   state.credentials = { privateKey, passphrase: config.get(CONFIG_KEYS.passphrase) };
   const limit = Number(config.get(CONFIG_KEYS.perNodeLimit) ?? process.env.PHOENIX_PER_NODE_PARALLELISM ?? NaN);
