@@ -29,8 +29,6 @@ export interface LxcFleetArgs {
   targets?: number[];
   /** Directory of the config file (application and health-check scripts, custom features are relative to it). */
   baseDir: string;
-  /** The config file's text (pushed for application scripts). */
-  configText: string;
 }
 
 /** The fleet. */
@@ -42,7 +40,7 @@ export class LxcFleet extends pulumi.ComponentResource {
     super("phoenix:lxc:Fleet", name, {}, opts);
     const graph = buildDependencyGraphFromConfig(args.config.config);
     const order = planCreateOrder(graph, args.targets ?? [...args.config.specs.keys()].sort((a, b) => a - b));
-    const fleet: FleetContext = { config: args.config.config, specs: args.config.specs, baseDir: args.baseDir, configText: args.configText, catalog: readCatalog() };
+    const fleet: FleetContext = { config: args.config.config, specs: args.config.specs, baseDir: args.baseDir, catalog: readCatalog() };
     for (const ctid of order) {
       const spec = args.config.specs.get(ctid)!;
       const waitFor = [...(spec.source.kind === "clone" ? [spec.source.fromCtid] : []), ...spec.dependencies]

@@ -52,7 +52,18 @@ export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInput
   const siblingsChanged = olds.siblings !== undefined && news.siblings !== undefined && olds.siblings.join(",") !== news.siblings.join(",");
   const changes = olds.contentHash !== news.contentHash || olds.installed === false || olds.trigger !== news.trigger || olds.vmid !== news.vmid || siblingsChanged;
   if (olds.installed === false) stepLog(news, `feature ${news.feature} is not installed (${olds.guardOutput.trim() || "guard failed"}); the next up installs it`);
+  const envChanges = describeEnvChanges(olds.env ?? {}, news.env ?? {});
+  // Says why a feature runs again although its own container's entry did not change (e.g. PHX_DOCKER_NVIDIA_RUNTIME
+  // follows nvidia on the clone chain): preview shows it.
+  if (envChanges.length) stepLog(news, `feature ${news.feature} runs again: ${envChanges.join(", ")}`);
   return { changes };
+}
+
+/** The variables that differ, `NAME old → new` (`(unset)` for a missing one). */
+export function describeEnvChanges(before: Record<string, string>, after: Record<string, string>): string[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const show = (v: string | undefined) => (v === undefined ? "(unset)" : v);
+  return names.filter((n) => before[n] !== after[n]).map((n) => `${n} ${show(before[n])} → ${show(after[n])}`);
 }
 
 /** Guard → install → verify, in one `pct exec` (host/feature-converge): the install runs only when the guard fails. */
