@@ -12,7 +12,7 @@ import * as path from "node:path";
 export type RawConfig = { snapshot_retention?: Record<string, number>; nvidia_driver_version?: string; lxc_configs: Record<string, Record<string, any>> };
 
 /** The kinds of edit the test draws from. */
-export const EDIT_KINDS = ["memory", "cores", "net0", "tags", "features", "app-script", "health-check", "retention", "top-retention", "top-nvidia"] as const;
+export const EDIT_KINDS = ["memory", "cores", "net0", "tags", "features", "app-script", "health-check", "retention", "top-retention", "top-nvidia", "clone-source"] as const;
 export type EditKind = (typeof EDIT_KINDS)[number];
 
 /** A random draw: the kind, and two numbers that pick the container and the value. */
@@ -81,6 +81,13 @@ export function applyEdit(config: RawConfig, dir: string, draw: EditDraw, run: n
       // Inherited field by field: a container that sets the key itself keeps its own value.
       const inheriting = ctids.filter((c) => config.lxc_configs[c]!.snapshot_retention?.[key] === undefined);
       return { label: `top-level snapshot_retention.${key}=${top[key]}`, expected: inheriting };
+    }
+    case "clone-source": {
+      // A clone is a one-time copy: renaming its source's template snapshot is a change of the source only.
+      const sources = ctids.filter((c) => ctids.some((d) => config.lxc_configs[d]!.clone_from_ctid === c));
+      const source = sources[draw.pick % sources.length]!;
+      config.lxc_configs[source]!.template_snapshot_name = `final-form-r${run}`;
+      return { label: `CT ${source} template_snapshot_name=final-form-r${run}`, expected: [source] };
     }
     case "top-nvidia": {
       config.nvidia_driver_version = `580.76.${String(10 + run).padStart(2, "0")}`;
