@@ -87,8 +87,10 @@ describe(`change isolation on the example fleet (seed ${SEED}, ${RUNS} edits)`, 
       const marks = logLengths();
       const up = await project.phoenix("up");
       assert.equal(up.code, 0, `${context}\n${up.stderr}`);
-      const stray = touchedSince(marks).filter((c) => !edit.expected.includes(c));
-      assert.deepEqual(stray, [], `${context}: the up ran commands for containers it had no reason to touch`);
+      const touched = touchedSince(marks);
+      assert.deepEqual(touched.filter((c) => !edit.expected.includes(c)), [], `${context}: the up ran commands for containers it had no reason to touch`);
+      // The log does see this up's work (retention alone reads the config file with cat, which no pct log records).
+      if (!draw.kind.includes("retention")) assert.ok(touched.some((c) => edit.expected.includes(c)), `${context}: no command for ${edit.expected.join(", ")} in the log`);
     });
   });
 
