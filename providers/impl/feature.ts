@@ -4,6 +4,7 @@
  */
 import { convergeFeatureInContainer } from "../../host/feature-converge";
 import { PctError } from "../../core/errors";
+import { describeEnvChanges } from "../../core/features/feature-env";
 import { clientFor, guardBatcher, inventory } from "./runtime";
 import { StepTarget, stepFailure, stepLog } from "./step-common";
 
@@ -57,13 +58,6 @@ export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInput
   // follows nvidia on the clone chain): preview shows it.
   if (envChanges.length) stepLog(news, `feature ${news.feature} runs again: ${envChanges.join(", ")}`);
   return { changes };
-}
-
-/** The variables that differ, `NAME old → new` (`(unset)` for a missing one). */
-export function describeEnvChanges(before: Record<string, string>, after: Record<string, string>): string[] {
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const show = (v: string | undefined) => (v === undefined ? "(unset)" : v);
-  return names.filter((n) => before[n] !== after[n]).map((n) => `${n} ${show(before[n])} → ${show(after[n])}`);
 }
 
 /** Guard → install → verify, in one `pct exec` (host/feature-converge): the install runs only when the guard fails. */

@@ -4,9 +4,8 @@ import fc from "fast-check";
 import { loadConfigText } from "../../core/config";
 import { classifyContainerChanges } from "../../core/container/classify-changes";
 import { buildContainerInputs } from "../../core/container/from-spec";
-import { buildFeatureEnv, CatalogFeature, collectInheritedFeatures } from "../../core/features/feature-env";
+import { buildFeatureEnv, CatalogFeature, collectInheritedFeatures, describeEnvChanges } from "../../core/features/feature-env";
 import { APP_SCRIPT_ROOT_KEYS, buildAppScriptConfig, buildAppScriptConfigText, planRetainedCloneSources } from "../../core/step-inputs";
-import { describeEnvChanges } from "../../providers/impl/feature";
 import { baseConfig } from "../fixtures/configs/base-config";
 
 const load = (raw: Record<string, any>) => loadConfigText(JSON.stringify(raw));
