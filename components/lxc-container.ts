@@ -16,6 +16,7 @@ import { buildContainerInputs } from "../core/container/from-spec";
 import { NodeConnection } from "../core/container/inputs";
 import { buildFeatureEnv, CatalogFeature, collectInheritedFeatures, hashFeatureInputs } from "../core/features/feature-env";
 import { DEFAULT_SNAPSHOT_PREFIX } from "../core/retention/snapshot-name";
+import { buildAppScriptConfigText, planRetainedCloneSources } from "../core/step-inputs";
 import { readConfigScript, readFeatureScripts } from "../host/feature-files";
 import type { ConfigFileAccess } from "../host/config-files";
 import { Container } from "../providers/container";
@@ -24,9 +25,12 @@ import { desiredFirewall } from "../core/firewall/rule";
 import { FinalSnapshot, SnapshotRetention } from "../providers/snapshots";
 import { AppScript, Feature, HealthCheck } from "../providers/steps";
 
-/** What every container of a fleet shares: the whole config, where it lives, the feature catalog. */
+/**
+ * What every container of a fleet shares: the whole config, where it lives, the feature catalog. Each step takes
+ * from it only what it reads (core/step-inputs), so an edit of one container plans nothing for another.
+ */
 export interface FleetContext {
-  /** The validated configuration (root keys feed feature variables). */
+  /** The validated configuration (the root keys a feature declares feed its variables). */
   config: PhoenixConfig;
   /** Every container's spec (clone ancestors' features, clone sources). */
   specs: ReadonlyMap<number, ContainerSpec>;
@@ -34,8 +38,6 @@ export interface FleetContext {
   baseDir: string;
   /** Where files the config names may be read from (the allowed roots). */
   files: ConfigFileAccess;
-  /** The config file's text, pushed for application scripts. */
-  configText: string;
   /** The built-in feature catalog. */
   catalog: Record<string, CatalogFeature>;
 }
@@ -154,12 +156,14 @@ export class LxcContainer extends pulumi.ComponentResource {
   private createAppScript(name: string, args: LxcContainerArgs, target: { vmid: number; node: string; connection: NodeConnection }, after: pulumi.Resource): AppScript {
     const file = args.spec.applicationScript!;
     const script = readConfigScript(args.fleet.files, file, `lxc_configs.${args.spec.ctid}.application_script`);
+    // The container's own entry and the top-level keys the script may read, not the whole file.
+    const configJson = buildAppScriptConfigText(args.fleet.config, args.spec.ctid);
     return new AppScript(`${name}-app`, {
       ...target,
       name: path.basename(file),
       script,
-      configJson: args.fleet.configText,
-      contentHash: hashFeatureInputs({ script }, { config: args.fleet.configText }),
+      configJson,
+      contentHash: hashFeatureInputs({ script }, { config: configJson }),
     }, { parent: this, dependsOn: [after] });
   }
 
@@ -178,12 +182,8 @@ export class LxcContainer extends pulumi.ComponentResource {
     return checks;
   }
 
-  /** This container's snapshots that a clone in the config is made from: retention must keep them. */
+  /** This container's snapshots that a clone in the config is made from and retention could delete: it keeps them. */
   private cloneSources(args: LxcContainerArgs): string[] {
-    const names = new Set<string>();
-    for (const s of args.fleet.specs.values()) {
-      if (s.source.kind === "clone" && s.source.fromCtid === args.spec.ctid) names.add(s.source.snapshot);
-    }
-    return [...names].sort();
+    return planRetainedCloneSources(args.fleet.specs, args.spec.ctid, DEFAULT_SNAPSHOT_PREFIX);
   }
 }

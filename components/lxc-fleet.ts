@@ -28,8 +28,6 @@ export interface LxcFleetArgs {
   targets?: number[];
   /** Directory of the config file (application and health-check scripts, custom features are relative to it). */
   baseDir: string;
-  /** The config file's text (pushed for application scripts). */
-  configText: string;
   /** Directories files the config names must lie in (absolute). @default the project holding `baseDir` */
   fileRoots?: readonly string[];
 }
@@ -45,7 +43,7 @@ export class LxcFleet extends pulumi.ComponentResource {
     const order = planCreateOrder(graph, args.targets ?? [...args.config.specs.keys()].sort((a, b) => a - b));
     const apparmorDir = args.apparmorDir ?? BUILTIN_APPARMOR_DIR;
     const files: ConfigFileAccess = { configDir: args.baseDir, roots: args.fileRoots ?? [findProjectRoot(args.baseDir)], apparmorDir };
-    const fleet: FleetContext = { config: args.config.config, specs: args.config.specs, baseDir: args.baseDir, files, configText: args.configText, catalog: readCatalog() };
+    const fleet: FleetContext = { config: args.config.config, specs: args.config.specs, baseDir: args.baseDir, files, catalog: readCatalog() };
     for (const ctid of order) {
       const spec = args.config.specs.get(ctid)!;
       const waitFor = [...(spec.source.kind === "clone" ? [spec.source.fromCtid] : []), ...spec.dependencies]

@@ -3,7 +3,6 @@
  * before the whole file is valid), build the fleet, export per-container outputs. `index.ts` runs it for
  * `pulumi up`; the `phoenix` CLI runs the same function as an Automation API inline program.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeConnection } from "../core/container/inputs";
@@ -66,13 +65,12 @@ export function programProjectRoot(): string {
  */
 export function phoenixProgram(settings: StackSettings = readStackSettings(), projectRoot = programProjectRoot()): Record<string, unknown> {
   const configPath = path.resolve(projectRoot, settings.configFile);
-  const configText = fs.readFileSync(configPath, "utf8");
   // Files the config names are read from the project and the allowed paths only: their text goes to state.
   const fileRoots = buildAllowedRoots(projectRoot, settings.allowedPaths);
   const loaded = loadConfig({ file: configPath }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode, fileRoots });
   for (const w of loaded.warnings) pulumi.log.warn(`${settings.configFile}: ${w.path}: ${w.message}`);
   const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
-  const fleet = new LxcFleet("fleet", { config: loaded, nodes: settings.nodes, defaultNode: settings.defaultNode, owner, targets: settings.targets, baseDir: path.dirname(configPath), configText, fileRoots });
+  const fleet = new LxcFleet("fleet", { config: loaded, nodes: settings.nodes, defaultNode: settings.defaultNode, owner, targets: settings.targets, baseDir: path.dirname(configPath), fileRoots });
   const containers: Record<string, ContainerSummary> = {};
   for (const [ctid, c] of fleet.containers) {
     const spec = loaded.specs.get(ctid)!;

@@ -33,10 +33,18 @@ export function canonicalValue(field: keyof ContainerInputs, value: unknown): st
     }
     return v;
   };
-  let v = sortValue(value);
+  // A clone is a one-time copy: which snapshot of the source it was made from is history. Renaming the source's
+  // template_snapshot_name tells where NEW clones come from; it must not replace the clones already made.
+  let v = sortValue(field === "source" ? withoutCloneSnapshot(value) : value);
   if (SET_FIELDS.has(field) && Array.isArray(v)) v = [...v].map((x) => (typeof x === "string" && field === "tags" ? x.toLowerCase() : x)).sort();
   if ((field === "volumes" || field === "bindMounts") && Array.isArray(v)) v = [...(v as { mountPoint: string }[])].sort((a, b) => a.mountPoint.localeCompare(b.mountPoint));
   return JSON.stringify(v ?? null);
+}
+
+function withoutCloneSnapshot(source: unknown): unknown {
+  if (!source || typeof source !== "object" || (source as { kind?: unknown }).kind !== "clone") return source;
+  const { snapname: _history, ...rest } = source as Record<string, unknown>;
+  return rest;
 }
 
 /**

@@ -74,6 +74,13 @@ export function collectInheritedFeatures(specs: ReadonlyMap<number, ContainerSpe
   return [...new Set(out)];
 }
 
+/** The variables that differ, `NAME old → new` (`(unset)` for a missing one): why a feature runs again, for the preview. */
+export function describeEnvChanges(before: Record<string, string>, after: Record<string, string>): string[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const show = (v: string | undefined) => (v === undefined ? "(unset)" : v);
+  return names.filter((n) => before[n] !== after[n]).map((n) => `${n} ${show(before[n])} → ${show(after[n])}`);
+}
+
 /** A stable hash of scripts and env: a feature re-runs when this changes, not on every up. */
 export function hashFeatureInputs(scripts: Record<string, string>, env: Record<string, string>): string {
   const canonical = JSON.stringify([Object.entries(scripts).sort(), Object.entries(env).sort()]);

@@ -12,9 +12,12 @@ export interface AppScriptInputs extends StepTarget {
   name: string;
   /** Script text; run with bash when its shebang says so, else sh. */
   script: string;
-  /** The containers file, pushed to /etc/phoenix-lxc/phoenix_lxc_configs.json for the script to read. */
+  /**
+   * What the script may read, pushed to /etc/phoenix-lxc/phoenix_lxc_configs.json: the original file's shape with
+   * only this container's entry and the top-level NVIDIA settings (core/step-inputs, buildAppScriptConfigText).
+   */
   configJson: string;
-  /** Hash of script and config: the script runs again when it changes. */
+  /** Hash of the script and exactly the pushed `configJson`: the script runs again when it changes. */
   contentHash: string;
   /** Time limit in ms. @default 1800000 */
   timeoutMs?: number;

@@ -4,6 +4,7 @@
  */
 import { convergeFeatureInContainer } from "../../host/feature-converge";
 import { PctError } from "../../core/errors";
+import { describeEnvChanges } from "../../core/features/feature-env";
 import { clientFor, guardBatcher, inventory } from "./runtime";
 import { StepTarget, stepFailure, stepLog } from "./step-common";
 
@@ -52,6 +53,10 @@ export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInput
   const siblingsChanged = olds.siblings !== undefined && news.siblings !== undefined && olds.siblings.join(",") !== news.siblings.join(",");
   const changes = olds.contentHash !== news.contentHash || olds.installed === false || olds.trigger !== news.trigger || olds.vmid !== news.vmid || siblingsChanged;
   if (olds.installed === false) stepLog(news, `feature ${news.feature} is not installed (${olds.guardOutput.trim() || "guard failed"}); the next up installs it`);
+  const envChanges = describeEnvChanges(olds.env ?? {}, news.env ?? {});
+  // Says why a feature runs again although its own container's entry did not change (e.g. PHX_DOCKER_NVIDIA_RUNTIME
+  // follows nvidia on the clone chain): preview shows it.
+  if (envChanges.length) stepLog(news, `feature ${news.feature} runs again: ${envChanges.join(", ")}`);
   return { changes };
 }
 

@@ -17,6 +17,20 @@ describe("feature diff", () => {
     assert.equal((await feature.diff("100/docker", outputs, { ...inputs, siblings: ["docker"] })).changes, true);
   });
 
+  it("says in the preview which variable makes a feature run again", async () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void lines.push(line);
+    try {
+      const before = { ...outputs, env: { PHX_DOCKER_NVIDIA_RUNTIME: "0" } };
+      const result = await feature.diff("100/docker", before, { ...inputs, env: { PHX_DOCKER_NVIDIA_RUNTIME: "1" }, contentHash: "h2" });
+      assert.equal(result.changes, true);
+    } finally {
+      console.log = log;
+    }
+    assert.deepEqual(lines, ["[phoenix] CT 100 on pve1: feature docker runs again: PHX_DOCKER_NVIDIA_RUNTIME 0 → 1"]);
+  });
+
   it("does not change state recorded before siblings existed", async () => {
     const { siblings: _none, ...old } = outputs;
     assert.equal((await feature.diff("100/docker", old, inputs)).changes, false);
