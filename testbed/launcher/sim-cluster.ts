@@ -8,12 +8,13 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { buildFingerprint } from "../../host/ssh-host-key";
 import { checkAlive, readCmdline, runFindFreePort, runKillTree, runWaitForSshBanner, runKillProcessesUnder } from "./processes";
+import { initSimNode } from "../sim/node-init";
 import { buildSshdConfig, checkConfigPath, checkNodeName, planNodeAddress, REALISTIC_LATENCY_MS, type SshdConfigSpec } from "./sshd-config";
 
 const SSHD = "/usr/sbin/sshd";
@@ -100,7 +101,10 @@ async function readPublicKey(path: string): Promise<{ line: string; fingerprint:
 
 async function writeNodesJson(root: string, privateKeyPath: string, nodes: SimNode[]): Promise<string> {
   const path = join(root, "nodes.json");
-  await writeFile(path, JSON.stringify({ root, privateKeyPath, nodes }, null, 2) + "\n");
+  // Replaced in one rename: `sim stop` or a client may read it while a node restarts.
+  const tmp = `${path}.tmp.${process.pid}`;
+  await writeFile(tmp, JSON.stringify({ root, privateKeyPath, nodes }, null, 2) + "\n");
+  await rename(tmp, path);
   return path;
 }
 
@@ -166,7 +170,8 @@ export async function startSimCluster(opts: StartSimClusterOptions): Promise<Sim
     for (const [i, name] of opts.nodes.entries()) {
       const nodeDir = join(sshDir, name);
       await mkdir(nodeDir, { recursive: true });
-      await mkdir(join(root, "nodes", name), { recursive: true });
+      // The node's defaults (storage list, pmxcfs directories) exist before its first command, as on a real node.
+      initSimNode(root, name);
       await mkdir(join(nodeDir, "home"), { recursive: true, mode: 0o700 });
       await writeFile(join(nodeDir, "home", ".bashrc"), ROOT_BASHRC);
       if (opts.latency === "realistic") {

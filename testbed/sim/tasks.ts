@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SimEnv } from "./sim-env";
+import { SimEnv, writeFileAtomic } from "./sim-env";
 
 /** Worker command → PVE task type. */
 export const TASK_TYPES: Readonly<Record<string, string>> = {
@@ -24,10 +24,9 @@ const hex = (n: number, width = 8) => n.toString(16).toUpperCase().padStart(widt
 export function registerTask(env: SimEnv, type: string, vmid: number | undefined, pid = process.pid): void {
   const starttime = Math.floor(Date.now() / 1000);
   const upid = `UPID:${env.node}:${hex(pid)}:${hex(0)}:${hex(starttime)}:${type}:${vmid ?? ""}:root@pam:`;
-  const dir = tasksDir(env);
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${pid}.json`);
-  fs.writeFileSync(file, JSON.stringify({ upid, node: env.node, pid, pstart: 0, starttime, type, id: vmid === undefined ? "" : String(vmid), user: "root@pam" }));
+  const file = path.join(tasksDir(env), `${pid}.json`);
+  // Whole or not at all: a reader that skipped a half-written record would take a running task for a dead one.
+  writeFileAtomic(file, JSON.stringify({ upid, node: env.node, pid, pstart: 0, starttime, type, id: vmid === undefined ? "" : String(vmid), user: "root@pam" }));
   if (pid === process.pid) process.on("exit", () => fs.rmSync(file, { force: true }));
 }
 
@@ -46,6 +45,7 @@ export function activeTasks(env: SimEnv, vmid?: number): Record<string, string |
   const dir = tasksDir(env);
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir)
+    .filter((f) => /^\d+\.json$/.test(f)) // not the temp file of a record being written
     .map((f) => { try { return JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Record<string, string | number>; } catch { return undefined; } })
     .filter((t): t is Record<string, string | number> => t !== undefined && isAlive(Number(t.pid)) && (vmid === undefined || t.id === String(vmid)))
     .sort((a, b) => Number(b.starttime) - Number(a.starttime));
