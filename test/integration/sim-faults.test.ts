@@ -63,7 +63,9 @@ describe("simulated pct: fault injection", () => {
     setFaults(sim, [{ cmd: "start", action: "transient-lock", lock: "backup", ms: 600 }]);
     const r = sim.run("pct", ["start", "100"]);
     assert.equal(r.stderr, "CT is locked (backup)\n");
-    await new Promise((res) => setTimeout(res, 1500));
+    // The helper removes the lock after 600 ms: wait for that event (bounded), not for a guessed delay.
+    const deadline = Date.now() + 15_000;
+    while (/^lock:/m.test(sim.confText(100)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
     assert.doesNotMatch(sim.confText(100), /^lock:/m);
   });
 
