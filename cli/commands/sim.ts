@@ -23,7 +23,8 @@ start  Start simulated Proxmox VE nodes (pct, pvesh, pvesm behind a real OpenSSH
        The stack's settings file (Pulumi.<stack>.yaml) is this machine's: keep it out of version control.
        Templates: busybox (default, built in a second); debian is built with debootstrap the first time
        (about a minute, needs the apt mirror) and cached in ~/.cache/phoenix-lxc.
-stop   Stop the simulated nodes and everything they started. Their containers stay on disk.
+stop   Stop the simulated nodes and everything they started; returns once all of it has exited (after 10 s it
+       fails naming what is still running). Their containers stay on disk.
 
 Options:
   --nodes LIST      node names (default: pve1,pve2)

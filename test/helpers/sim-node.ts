@@ -38,7 +38,10 @@ export function mutatingSince(root: string, node: string, since: number): Logged
 
 /** Writes the node's fault rules (see testbed/sim/README.md). */
 export function setFaults(root: string, node: string, rules: object[]): void {
-  fs.writeFileSync(path.join(root, "nodes", node, "faults.json"), JSON.stringify(rules));
+  // Replaced in one rename: a pct running meanwhile reads either the old rules or the new ones, never half a file.
+  const file = path.join(root, "nodes", node, "faults.json");
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(rules));
+  fs.renameSync(`${file}.tmp`, file);
 }
 
 /** Runs a command on the node over SSH as an operator would, failing the test when it fails. */

@@ -67,8 +67,10 @@ describe("stopping a cluster", () => {
     const cluster = await startSimCluster({ nodes: ["pve1", "pve2"] });
     const pool = new SshPool({ credentials: { privateKey: cluster.privateKey } });
     try {
-      const sleeping = pool.exec(toNodeTarget(cluster.nodes[0]!), ["sleep", "30"]).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 300));
+      let sawStart = (): void => undefined;
+      const started = new Promise<void>((r) => (sawStart = r));
+      const sleeping = pool.exec(toNodeTarget(cluster.nodes[0]!), ["bash", "-c", "echo up; exec sleep 30"], { onStdout: (c) => c.includes("up") && sawStart() }).catch(() => undefined);
+      await started;
       const pids = cluster.nodes.flatMap((n) => [n.pid, ...listDescendants(n.pid)]);
       assert.ok(pids.length > 2, "the running command should have children under the listener");
       await cluster.stop();

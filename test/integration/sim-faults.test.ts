@@ -63,8 +63,24 @@ describe("simulated pct: fault injection", () => {
     setFaults(sim, [{ cmd: "start", action: "transient-lock", lock: "backup", ms: 600 }]);
     const r = sim.run("pct", ["start", "100"]);
     assert.equal(r.stderr, "CT is locked (backup)\n");
-    await new Promise((res) => setTimeout(res, 1500));
+    // The helper removes the lock after 600 ms: wait for that event (bounded), not for a guessed delay.
+    const deadline = Date.now() + 15_000;
+    while (/^lock:/m.test(sim.confText(100)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
     assert.doesNotMatch(sim.confText(100), /^lock:/m);
+  });
+
+  it("a transient lock's holder is an active task, named by pid and start time, until it dies", () => {
+    setFaults(sim, [{ cmd: "status", vmid: 100, action: "transient-lock", lock: "backup", ms: 600_000 }]);
+    assert.equal(sim.run("pct", ["status", "100"]).code, 0);
+    const active = () => JSON.parse(sim.run("pvesh", ["get", "/nodes/pve/tasks", "--source", "active", "--output-format", "json"]).stdout) as Array<Record<string, string | number>>;
+    const [task, ...more] = active();
+    assert.deepEqual([task?.type, task?.id, more.length], ["vzdump", "100", 0]);
+    const stat = fs.readFileSync(`/proc/${task!.pid}/stat`, "utf8");
+    const starttime = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    assert.equal(String(task!.upid).split(":")[3], starttime.toString(16).toUpperCase().padStart(8, "0"));
+    process.kill(Number(task!.pid), "SIGKILL");
+    assert.deepEqual(active(), []);
+    sim.pct("unlock", "100");
   });
 
   it("drop kills the nearest sshd ancestor after half the work (create leaves lock: create)", () => {

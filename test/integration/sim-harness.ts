@@ -3,6 +3,7 @@
  * for the real testbed/bin executables (no SSH involved).
  */
 import { runKillProcessesUnder } from "../../testbed/launcher/processes";
+import { initSimNode } from "../../testbed/sim/node-init";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -56,6 +57,7 @@ function buildTemplate(cacheDir: string): void {
 /** Creates a fresh simulated cluster with node `pve`. */
 export function makeSim(node = "pve"): Sim {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-sim-"));
+  initSimNode(root, node);
   buildTemplate(path.join(root, "nodes", node, "template/cache"));
   const sim: Sim = {
     root,

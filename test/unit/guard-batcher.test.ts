@@ -136,11 +136,13 @@ describe("guard batcher", () => {
     assert.deepEqual(node.calls.map((c) => c.argv[4]), ["sh", "env"]);
   });
 
-  it("waits for every guard of a named group however far apart they arrive, then sends them at once", async () => {
+  it("waits for every guard of a named group however far apart they arrive, then sends them at once", async (t) => {
+    // The batcher's timers are mocked: "far apart" is a tick of the clock, not a sleep that load could stretch.
+    t.mock.timers.enable({ apis: ["setTimeout"] });
     const { node, client, batcher } = setup();
     const group = ["docker-guard", "nvidia-guard"];
     const first = batcher.run(client, 100, guard("docker"), group);
-    await new Promise((r) => setTimeout(r, 60)); // far beyond the 10 ms window
+    t.mock.timers.tick(999); // far beyond the 10 ms window, just short of the 1 s group wait
     assert.equal(node.calls.length, 0, "the first guard waits for its sibling");
     const second = batcher.run(client, 100, guard("nvidia"), group);
     const results = await Promise.all([first, second]);
@@ -148,16 +150,19 @@ describe("guard batcher", () => {
     assert.deepEqual(node.calls.map((c) => c.argv[4]), ["sh"]);
   });
 
-  it("sends a group of one at once, and a group whose members never come after groupWaitMs", async () => {
+  it("sends a group of one at once, and a group whose members never come after groupWaitMs", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
     const node = new FakeNode(REPLIES);
     const client = new PctClient(node, NODE);
     const batcher = new ContainerScriptBatcher({ nonce: () => NONCE, groupWaitMs: 30 });
-    const started = Date.now();
     await batcher.run(client, 100, guard("docker"), ["docker-guard"]);
-    assert.ok(Date.now() - started < 30, "a complete group does not wait");
-    const result = await batcher.run(client, 101, guard("nvidia"), ["nvidia-guard", "ollama-guard"]);
-    assert.ok(Date.now() - started >= 30, "an incomplete group waits for the rest");
-    assert.equal(result.exitCode, 1);
+    assert.equal(node.calls.length, 1, "a complete group does not wait");
+    const incomplete = batcher.run(client, 101, guard("nvidia"), ["nvidia-guard", "ollama-guard"]);
+    t.mock.timers.tick(29);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(node.calls.length, 1, "an incomplete group waits for the rest");
+    t.mock.timers.tick(1);
+    assert.equal((await incomplete).exitCode, 1);
     assert.deepEqual(node.calls.map((c) => c.argv[4]), ["env", "env"]);
   });
 });

@@ -119,7 +119,8 @@ export async function runKillTree(pid: number, graceMs = 2000): Promise<void> {
 
 /**
  * Kills (SIGKILL) every process that belongs to a simulation root: its command line names a path under `root`
- * (the container runtimes' init and relay processes, detached from sshd), or its root directory or working
+ * (the container runtimes' init and relay processes, detached from sshd), its environment carries
+ * `PHOENIX_SIM_ROOT=<root>` (detached helpers such as a transient lock's remover), or its root directory or working
  * directory lies under `root` (processes running inside a container's chroot). Used when a cluster stops, so no
  * container process outlives it.
  * @returns the pids killed
@@ -127,12 +128,16 @@ export async function runKillTree(pid: number, graceMs = 2000): Promise<void> {
 export function runKillProcessesUnder(root: string): number[] {
   const prefix = root.endsWith("/") ? root : `${root}/`;
   const killed: number[] = [];
+  // Never this process or its ancestors, whatever their environment says.
+  const mine = new Set<number>();
+  for (let p = process.pid; p > 1 && !mine.has(p); p = readStat(p)?.ppid ?? 1) mine.add(p);
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (!Number.isInteger(pid) || mine.has(pid)) continue;
     let belongs = false;
     try {
-      belongs = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((arg) => arg.startsWith(prefix) || arg.includes(`=${prefix}`));
+      belongs = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((arg) => arg.startsWith(prefix) || arg.includes(`=${prefix}`))
+        || readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`PHOENIX_SIM_ROOT=${prefix.slice(0, -1)}`);
       for (const link of ["root", "cwd"]) {
         if (!belongs) belongs = `${readlinkSync(`/proc/${pid}/${link}`)}/`.startsWith(prefix);
       }

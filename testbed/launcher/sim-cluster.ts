@@ -8,12 +8,14 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { buildFingerprint } from "../../host/ssh-host-key";
-import { checkAlive, readCmdline, runFindFreePort, runKillTree, runWaitForSshBanner, runKillProcessesUnder } from "./processes";
+import { checkAlive, readCmdline, runFindFreePort, runKillTree, runWaitForSshBanner } from "./processes";
+import { runStopSimProcesses } from "./stop-processes";
+import { initSimNode } from "../sim/node-init";
 import { buildSshdConfig, checkConfigPath, checkNodeName, planNodeAddress, REALISTIC_LATENCY_MS, type SshdConfigSpec } from "./sshd-config";
 
 const SSHD = "/usr/sbin/sshd";
@@ -51,7 +53,7 @@ export interface SimCluster {
   privateKey: string;
   /** Restarts one node's sshd (same address and port), optionally with a new host key; returns the node's new record. */
   restartNode(name: string, opts?: { newHostKey?: boolean }): Promise<SimNode>;
-  /** Kills every sshd and its per-connection children and commands; resolves when none is left. */
+  /** Kills every sshd, its per-connection children and commands, and the containers; resolves when none is left. */
   stop(): Promise<void>;
 }
 
@@ -105,7 +107,10 @@ async function readPublicKey(path: string): Promise<{ line: string; fingerprint:
 
 async function writeNodesJson(root: string, privateKeyPath: string, nodes: SimNode[]): Promise<string> {
   const path = join(root, "nodes.json");
-  await writeFile(path, JSON.stringify({ root, privateKeyPath, nodes }, null, 2) + "\n");
+  // Replaced in one rename: `sim stop` or a client may read it while a node restarts.
+  const tmp = `${path}.tmp.${process.pid}`;
+  await writeFile(tmp, JSON.stringify({ root, privateKeyPath, nodes }, null, 2) + "\n");
+  await rename(tmp, path);
   return path;
 }
 
@@ -162,16 +167,14 @@ export async function startSimCluster(opts: StartSimClusterOptions): Promise<Sim
   await writeFile(authorizedKeysPath, `${(await readPublicKey(privateKeyPath)).line} phoenix-sim-client\n`, { mode: 0o600 });
 
   const states: NodeState[] = [];
-  const stop = async () => {
-    await Promise.all(states.map((s) => (s.child?.pid !== undefined ? runKillTree(s.child.pid) : undefined)));
-    // Container runtimes are detached from sshd (they outlive the pct command that started them): end them too.
-    runKillProcessesUnder(root);
-  };
+  // Container runtimes are detached from sshd (they outlive the pct command that started them): they end too.
+  const stop = () => runStopSimProcesses({ root, listeners: states.flatMap((s) => (s.child?.pid !== undefined ? [s.child.pid] : [])) });
   try {
     for (const [i, name] of opts.nodes.entries()) {
       const nodeDir = join(sshDir, name);
       await mkdir(nodeDir, { recursive: true });
-      await mkdir(join(root, "nodes", name), { recursive: true });
+      // The node's defaults (storage list, pmxcfs directories) exist before its first command, as on a real node.
+      initSimNode(root, name);
       await mkdir(join(nodeDir, "home"), { recursive: true, mode: 0o700 });
       await writeFile(join(nodeDir, "home", ".bashrc"), ROOT_BASHRC);
       if (opts.latency === "realistic") {
@@ -231,20 +234,15 @@ async function runStartWithFreePort(state: NodeState, detached: boolean): Promis
 }
 
 /**
- * Stops a cluster started by another process (the CLI), from `<root>/nodes.json`. A recorded pid is killed only
- * while its command line still names that node's sshd_config, so a recycled pid is never hit.
+ * Stops a cluster started by another process (the CLI), from `<root>/nodes.json`, and resolves once every process
+ * of it has exited (see stop-processes.ts). A recorded pid is killed only while its command line still names that
+ * node's sshd_config, so a recycled pid is never hit.
+ * @throws SimStopTimeoutError naming the processes still alive after 10 s
  * @returns the names of the nodes whose sshd was running
  */
 export async function stopSimCluster(root: string): Promise<string[]> {
   const { nodes } = JSON.parse(await readFile(join(root, "nodes.json"), "utf8")) as { nodes: SimNode[] };
-  const stopped: string[] = [];
-  for (const node of nodes) {
-    const config = join(root, "ssh", node.name, "sshd_config");
-    if (checkAlive(node.pid) && readCmdline(node.pid).includes(config)) {
-      await runKillTree(node.pid);
-      stopped.push(node.name);
-    }
-  }
-  runKillProcessesUnder(root);
-  return stopped;
+  const running = nodes.filter((node) => checkAlive(node.pid) && readCmdline(node.pid).includes(join(root, "ssh", node.name, "sshd_config")));
+  await runStopSimProcesses({ root, listeners: running.map((n) => n.pid) });
+  return running.map((n) => n.name);
 }

@@ -9,7 +9,7 @@ import { CtConfig, ConfSection, cloneSection } from "./conf-file";
 import { isNumericKey, parseDisk } from "./conf-schema";
 import { Die } from "./sim-errors";
 import { SimEnv, lxcDir, stateDir } from "./sim-env";
-import { isRunning, loadConf } from "./ct-store";
+import { confExists, isRunning, loadConf } from "./ct-store";
 import { parseSize, splitList } from "./value-formats";
 
 /** A JSON-able API value. */
@@ -56,9 +56,24 @@ export function vmStatus(env: SimEnv, vmid: number, conf: CtConfig): Record<stri
   return res;
 }
 
-/** vmlist: one status object per CT of this node. */
+/**
+ * vmlist: one status object per CT of this node. A CT destroyed between listing the directory and reading its
+ * config is left out, as pmxcfs's vmlist would no longer hold it; a concurrent destroy never fails the listing.
+ */
 export function vmList(env: SimEnv): Array<Record<string, ApiValue>> {
-  return listVmids(env).map((id) => vmStatus(env, id, loadConf(env, id)));
+  const res: Array<Record<string, ApiValue>> = [];
+  for (const id of listVmids(env)) {
+    if (!confExists(env, id)) continue;
+    let conf: CtConfig;
+    try {
+      conf = loadConf(env, id);
+    } catch (e) {
+      if (!confExists(env, id)) continue;
+      throw e;
+    }
+    res.push(vmStatus(env, id, conf));
+  }
+  return res;
 }
 
 /** The config keys a section shows, pending merged in unless `current`. */

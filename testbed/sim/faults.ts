@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
 import { withFileLock } from "./flock";
-import { SimEnv, nodeDir, sleepMs, stateDir } from "./sim-env";
+import { SimEnv, nodeDir, sleepMs, stateDir, writeFileAtomic } from "./sim-env";
 
 /** One rule of faults.json. */
 export interface FaultRule {
@@ -32,7 +32,8 @@ export function takeFault(env: SimEnv, cmd: string, vmid: number | undefined): F
     const c: Record<string, number> = fs.existsSync(counterFile) ? JSON.parse(fs.readFileSync(counterFile, "utf8")) : {};
     c[cmd] = (c[cmd] ?? 0) + 1;
     if (vmid !== undefined) c[`${cmd}:${vmid}`] = (c[`${cmd}:${vmid}`] ?? 0) + 1;
-    fs.writeFileSync(counterFile, JSON.stringify(c));
+    // Replaced in one step: a command killed mid-write (a `drop` elsewhere) must not leave a torn counter file.
+    writeFileAtomic(counterFile, JSON.stringify(c));
     return c;
   });
   return rules.find((r) => {

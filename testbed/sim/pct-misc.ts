@@ -65,29 +65,27 @@ const resize: PctCommand = {
     const m = /^(\+)?(\d+(?:\.\d+)?[KMGT]?)$/.exec(sizeArg);
     if (!m) errors.push(["size", "value does not match the regex pattern"]);
     if (errors.length || !m) throw paramError(errors);
-    let volid = "";
-    let newBytes = 0;
-    let oldBytes = 0;
-    withConfigLock(env, vmid, () => {
+    // PVE's resize_vm runs its load-and-check twice: before forking the worker, and again inside the worker under
+    // the config lock, so two concurrent `+1G` resizes grow the disk by 2G and an absolute size set twice fails once.
+    const loadAndCheck = (): { conf: ReturnType<typeof loadConf>; volid: string; oldBytes: number; newBytes: number } => {
       const conf = loadConf(env, vmid);
       checkLock(conf);
       if (a.opts.digest !== undefined && a.opts.digest !== conf.digest) throw new Die("detected modified configuration - file changed by other user? Try again.");
       const value = conf.main.keys[disk];
       if (value === undefined) throw new Die(`disk '${disk}' does not exist`);
       const d = parseDisk(disk, value);
-      volid = d.volume;
-      const cur = d.size === undefined || classifyVolume(volid) !== "volume" ? undefined : parseSize(d.size);
-      if (cur === undefined) throw new Die(`Could not determine current size of volume '${volid}'`);
-      oldBytes = cur;
+      const cur = d.size === undefined || classifyVolume(d.volume) !== "volume" ? undefined : parseSize(d.size);
+      if (cur === undefined) throw new Die(`Could not determine current size of volume '${d.volume}'`);
       const n = parseSize(m[2]) as number;
-      newBytes = m[1] ? cur + n : n;
+      const newBytes = m[1] ? cur + n : n;
       if (newBytes < cur) throw new Die("unable to shrink disk size");
       if (newBytes === cur) throw new Die("disk is already at specified size");
-    });
+      return { conf, volid: d.volume, oldBytes: cur, newBytes };
+    };
+    withConfigLock(env, vmid, () => loadAndCheck());
     // resize has no $upid_exit: a failed task still exits 0.
     return runTask(false, (task) => withConfigLock(env, vmid, () => {
-      const conf = loadConf(env, vmid);
-      checkLock(conf);
+      const { conf, volid, oldBytes, newBytes } = loadAndCheck();
       applyLatency(env, "resize");
       const v = parseVolid(volid);
       const type = loadStorages(env)[v?.storage ?? ""]?.type;

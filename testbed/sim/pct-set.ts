@@ -11,7 +11,8 @@ import { checkLock, isRunning, loadConf, runtimeCt, saveConf } from "./ct-store"
 import { prepareMountTargets } from "./mount-targets";
 import { applyLatency } from "./faults";
 import { faultPoint } from "./sim-context";
-import { applyPending, pendingDeletes, setPendingDeletes } from "./pending-apply";
+import { applyPending, cleanupPending, pendingDeletes, setPendingDeletes } from "./pending-apply";
+import { CtConfig } from "./conf-file";
 import { splitList } from "./value-formats";
 import { PctCommand } from "./pct-command";
 
@@ -35,6 +36,60 @@ function isDrive(key: string): boolean {
   return key === "rootfs" || /^mp\d+$/.test(key);
 }
 
+/** The API's parameter conflicts (raised as a 400 before anything changes, like PVE's update_vm). */
+function checkConflicts(sets: Record<string, string>, deletes: string[], reverts: string[]): void {
+  for (const r of reverts) {
+    if (sets[r] !== undefined) throw paramError([["revert", `you can't use '-${r}' and '-revert ${r}' at the same time`]]);
+  }
+  for (const d of deletes) {
+    // (sic) the unbalanced quote is PVE's own text.
+    if (sets[d] !== undefined) throw paramError([["delete", `you can't use '-${d}' and -delete ${d}' at the same time`]]);
+    if (reverts.includes(d)) throw paramError([["delete", `you can't use '-delete ${d}' and '-revert ${d}' at the same time`]]);
+  }
+}
+
+/**
+ * PVE's update_pct_config up to the hot-plug/apply step: reverts, deletes and sets go to `[pve:pending]`, then
+ * cleanup_pending drops what would change nothing. Returns the options this call modified: only those are
+ * hot-plugged or applied afterwards, other pending changes wait for the next start.
+ */
+function updatePending(conf: CtConfig, vmid: number, sets: Record<string, string>, deletes: string[], reverts: string[]): Set<string> {
+  const protectedCt = conf.main.keys.protection === "1";
+  for (const r of reverts) {
+    if (r === "description") delete conf.pending.description;
+    delete conf.pending.keys[r];
+    setPendingDeletes(conf, pendingDeletes(conf).filter((x) => x !== r));
+  }
+  const modified = new Set<string>();
+  const dels = pendingDeletes(conf);
+  for (const raw of deletes) {
+    const d = raw.replace(/^!/, "");
+    const present = d === "description" ? conf.main.description !== undefined || conf.pending.description !== undefined
+      : conf.main.keys[d] !== undefined || conf.pending.keys[d] !== undefined;
+    if (!present) {
+      err(`cannot delete '${d}' - not set in current configuration!\n`);
+      continue;
+    }
+    modified.add(d);
+    if (REQUIRED.includes(d)) throw new Die(`unable to delete required option '${d}'`);
+    if (/^(unused|mp)\d+$/.test(d) && protectedCt) throw new Die(`can't remove CT ${vmid} drive '${d}' - protection mode enabled`);
+    if (d === "unprivileged") throw new Die("unable to delete read-only option: 'unprivileged'");
+    // As in PVE, a pending value of the key stays; the delete of a key without a current value is dropped below.
+    if (!dels.includes(d)) dels.push(d);
+  }
+  setPendingDeletes(conf, dels);
+  for (const k of Object.keys(sets).sort()) {
+    modified.add(k);
+    if (isDrive(k) && protectedCt) throw new Die(`can't update CT ${vmid} drive '${k}' - protection mode enabled`);
+    if (k === "unprivileged") throw new Die("unable to modify read-only option: 'unprivileged'");
+    if (k === "description") conf.pending.description = sets[k];
+    else conf.pending.keys[k] = sets[k];
+    setPendingDeletes(conf, pendingDeletes(conf).filter((x) => x !== k));
+  }
+  cleanupPending(conf);
+  return modified;
+}
+
 const set: PctCommand = {
   def: { name: "set", positionals: ["vmid"], options: { ...configOptionKinds(), delete: "string", revert: "string", digest: "string" } },
   midpoint: true,
@@ -54,39 +109,11 @@ const set: PctCommand = {
       if (a.opts.digest !== undefined && a.opts.digest !== conf.digest) {
         throw new Die("detected modified configuration - file changed by other user? Try again.");
       }
+      checkConflicts(sets, deletes.map((d) => d.replace(/^!/, "")), reverts);
       applyLatency(ctx.env, "set");
-      const protectedCt = conf.main.keys.protection === "1";
-      for (const r of reverts) {
-        if (r === "description") delete conf.pending.description;
-        delete conf.pending.keys[r];
-        setPendingDeletes(conf, pendingDeletes(conf).filter((x) => x !== r));
-      }
-      const dels = pendingDeletes(conf);
-      for (const raw of deletes) {
-        const d = raw.replace(/^!/, "");
-        if (sets[d] !== undefined) throw new Die(`you can't use '-${d}' and -delete ${d}' at the same time`);
-        if (reverts.includes(d)) throw new Die(`you can't use '-delete ${d}' and '-revert ${d}' at the same time`);
-        if (REQUIRED.includes(d)) throw new Die(`unable to delete required option '${d}'`);
-        if (d === "unprivileged") throw new Die("unable to delete read-only option: 'unprivileged'");
-        if (isDrive(d) && protectedCt) throw new Die(`can't remove CT ${vmid} drive '${d}' - protection mode enabled`);
-        const present = d === "description" ? conf.main.description !== undefined : conf.main.keys[d] !== undefined;
-        if (!present && conf.pending.keys[d] === undefined) {
-          err(`cannot delete '${d}' - not set in current configuration!\n`);
-          continue;
-        }
-        delete conf.pending.keys[d];
-        if (!dels.includes(d)) dels.push(d);
-      }
-      setPendingDeletes(conf, dels);
-      for (const k of Object.keys(sets).sort()) {
-        if (k === "unprivileged") throw new Die("unable to modify read-only option: 'unprivileged'");
-        if (isDrive(k) && protectedCt && conf.main.keys[k] !== undefined) throw new Die(`can't update CT ${vmid} drive '${k}' - protection mode enabled`);
-        setPendingDeletes(conf, pendingDeletes(conf).filter((x) => x !== k));
-        if (k === "description") conf.pending.description = sets[k];
-        else conf.pending.keys[k] = sets[k];
-      }
+      const modified = updatePending(conf, vmid, sets, deletes, reverts);
       const running = isRunning(ctx.env, vmid, conf);
-      applyPending(ctx.env, vmid, conf, running, out);
+      applyPending(ctx.env, vmid, conf, running, out, modified);
       // A hot-plugged mount point appears inside the running container at once.
       if (running) prepareMountTargets(runtimeCt(ctx.env, vmid, conf).rootfs, conf);
       saveConf(ctx.env, vmid, conf);

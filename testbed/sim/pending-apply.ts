@@ -78,28 +78,50 @@ function applyDelete(env: SimEnv, conf: CtConfig, key: string, print: (s: string
 }
 
 /**
- * Applies pending changes. `running` false applies everything (stopped CT, or start/reboot); true applies
- * only what can be hot-plugged and leaves the rest in `[pve:pending]`.
+ * PVE's cleanup_pending (pve-guest-common AbstractConfig): a pending value equal to the current one is dropped, and
+ * so is a pending delete of a key that has no current value. Runs after every `pct set` (sets, deletes, reverts)
+ * and between the deletes and the sets when pending changes are applied, so `pct pending` never shows a change
+ * that would change nothing.
  */
-export function applyPending(env: SimEnv, vmid: number, conf: CtConfig, running: boolean, print: (s: string) => void): void {
+export function cleanupPending(conf: CtConfig): void {
+  for (const key of Object.keys(conf.pending.keys)) {
+    if (key !== "delete" && conf.main.keys[key] !== undefined && conf.pending.keys[key] === conf.main.keys[key]) delete conf.pending.keys[key];
+  }
+  if (conf.main.description !== undefined && conf.pending.description === conf.main.description) delete conf.pending.description;
+  const current = (key: string): boolean => (key === "description" ? conf.main.description !== undefined : conf.main.keys[key] !== undefined);
+  const kept = splitList(conf.pending.keys.delete ?? "").filter((d) => current(d.replace(/^!/, "")));
+  if (kept.length) conf.pending.keys.delete = kept.join(",");
+  else delete conf.pending.keys.delete;
+}
+
+/**
+ * Applies pending changes (vmconfig_hotplug_pending / vmconfig_apply_pending). `running` false applies everything
+ * (stopped CT, or start/reboot); true applies only what can be hot-plugged and leaves the rest in `[pve:pending]`.
+ * With `selection` (what one `pct set` modified) only those options are considered; others stay pending.
+ */
+export function applyPending(env: SimEnv, vmid: number, conf: CtConfig, running: boolean, print: (s: string) => void, selection?: ReadonlySet<string>): void {
+  const selected = (key: string): boolean => selection === undefined || selection.has(key);
   const remaining: string[] = [];
-  for (const key of pendingDeletes(conf)) {
+  for (const raw of splitList(conf.pending.keys.delete ?? "")) {
+    const key = raw.replace(/^!/, "");
     const hot = HOT_DELETE.has(key) || /^unused\d+$/.test(key) || /^net\d$/.test(key);
-    if (running && !hot) remaining.push(key);
+    if (!selected(key) || (running && !hot)) remaining.push(raw);
     else applyDelete(env, conf, key, print);
   }
-  setPendingDeletes(conf, remaining);
-  if (conf.pending.description !== undefined) {
+  if (remaining.length) conf.pending.keys.delete = remaining.join(",");
+  else delete conf.pending.keys.delete;
+  if (!running) cleanupPending(conf);
+  if (conf.pending.description !== undefined && selected("description")) {
     conf.main.description = conf.pending.description;
     delete conf.pending.description;
   }
   for (const key of Object.keys(conf.pending.keys).sort()) {
-    if (key === "delete") continue;
+    if (key === "delete" || !selected(key)) continue;
     const isNew = conf.main.keys[key] === undefined;
     const hot = FASTPLUG.has(key) || HOTPLUG.has(key) || /^net\d+$/.test(key) || (/^(mp|dev)\d+$/.test(key) && isNew);
     if (running && !hot) continue;
     applyValue(env, vmid, conf, key, conf.pending.keys[key], print);
     delete conf.pending.keys[key];
   }
-  if (!running) conf.pending.lxc = [];
+  if (!running && selection === undefined) conf.pending.lxc = [];
 }

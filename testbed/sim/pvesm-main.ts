@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { err, out, readSimEnv } from "./sim-env";
-import { Ctx, finish } from "./sim-context";
+import { Ctx, failDirect, finish } from "./sim-context";
 import { loadStorages } from "./storage";
 
 function main(): void {
@@ -17,7 +17,12 @@ function main(): void {
     err("USAGE: pvesm <COMMAND> [ARGS] [OPTIONS]\n");
     finish(ctx, 255);
   }
-  const storages = loadStorages(env);
+  let storages: ReturnType<typeof loadStorages>;
+  try {
+    storages = loadStorages(env);
+  } catch (e) {
+    failDirect(ctx, e);
+  }
   const ids = Object.keys(storages).sort();
   const w = Math.max(0, ...ids.map((i) => i.length)) + 1;
   const st = fs.statfsSync(env.root);

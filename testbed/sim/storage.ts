@@ -18,20 +18,30 @@ export interface StorageDef {
   shared?: boolean;
 }
 
-const DEFAULT_STORAGES: Record<string, StorageDef> = {
+/** The storages of a fresh node, written by `initSimNode` when the node starts. */
+export const DEFAULT_STORAGES: Readonly<Record<string, StorageDef>> = {
   local: { type: "dir", content: ["vztmpl", "rootdir", "iso", "backup"] },
   "local-lvm": { type: "lvmthin", content: ["rootdir", "images"] },
   "local-zfs": { type: "zfspool", content: ["rootdir", "images"] },
 };
 
-/** Loads the storage config, writing the default (local, local-lvm, local-zfs) when missing. */
+/** `$ROOT/etc/pve/storage.json`, the cluster's storage list (a real node's `/etc/pve/storage.cfg`). */
+export function storageConfigPath(env: SimEnv): string {
+  return path.join(env.root, "etc/pve/storage.json");
+}
+
+/**
+ * Loads the storage config. Commands only read it: it is written when the node starts (node-init.ts), as a real
+ * node's storage.cfg exists before any command, so no reader can ever see it half-written.
+ */
 export function loadStorages(env: SimEnv): Record<string, StorageDef> {
-  const file = path.join(env.root, "etc/pve/storage.json");
-  if (!fs.existsSync(file)) {
-    ensureDir(path.dirname(file));
-    fs.writeFileSync(file, `${JSON.stringify(DEFAULT_STORAGES, null, 2)}\n`);
+  let text: string;
+  try {
+    text = fs.readFileSync(storageConfigPath(env), "utf8");
+  } catch {
+    throw new Die(`simulator: ${storageConfigPath(env)} is missing - start the node with the testbed launcher (phoenix sim start), which writes the default storages`);
   }
-  return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, StorageDef>;
+  return JSON.parse(text) as Record<string, StorageDef>;
 }
 
 /** True when volumes of this storage type can be snapshotted. */

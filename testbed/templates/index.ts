@@ -88,7 +88,9 @@ export function installTemplate(simRoot: string, node: string, kind: TemplateKin
     try {
       fs.linkSync(tarball, dest);
     } catch {
-      fs.copyFileSync(tarball, dest);
+      // Whole or not at all: a `pct create` on a running node must never extract half a template.
+      fs.copyFileSync(tarball, `${dest}.tmp.${process.pid}`);
+      fs.renameSync(`${dest}.tmp.${process.pid}`, dest);
     }
   }
   return `local:vztmpl/${file}`;
