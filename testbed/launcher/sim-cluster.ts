@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { buildFingerprint } from "../../host/ssh-host-key";
+import { buildFingerprint } from "../../core/ssh-fingerprint";
 import { checkAlive, readCmdline, runFindFreePort, runKillTree, runWaitForSshBanner, runKillProcessesUnder } from "./processes";
 import { buildSshdConfig, checkConfigPath, checkNodeName, planNodeAddress, REALISTIC_LATENCY_MS, type SshdConfigSpec } from "./sshd-config";
 
