@@ -1,43 +1,32 @@
 /**
- * What every engine-backed command shares: parse, `--help`, and one mapping of failures to the documented exit
- * codes (usage 2, environment 3, anything that ran and failed 1). Also the stack session: context, stack,
- * settings and the loaded containers file, in one call.
+ * What every engine-backed command shares: parse, `--help`, and printing a failure once with its exit code from
+ * the error's code (cli/io.ts: usage 2, environment 3, anything that ran and failed 1). Also the stack session:
+ * context, stack, settings and the loaded containers file, in one call.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { ConfigError, PhoenixError, SshError } from "../core/errors";
+import { ConfigError } from "../core/errors";
 import type { LoadedConfig } from "../core/config/load-config";
-import { ConfigSyntaxError } from "../core/config/json-text";
-import { ConfigUnreadableError } from "../core/config/load-config";
-import { CliIo, ExitCode } from "./io";
+import { CliIo, errorCodeOf, EXIT_CODE_OF, ExitCode } from "./io";
 import { findUnreachableNodes } from "./node-access";
 import { CommonOptions, UsageError } from "./options";
-import { buildStackContext, DirectSettings, EnvironmentError, loadStackConfig, openStack, readDirectSettings, StackContext } from "./stack-context";
+import { buildStackContext, DirectSettings, loadStackConfig, openStack, readDirectSettings, StackContext } from "./stack-context";
 
-/** Runs a command body, printing failures as `phoenix <name>: …` and mapping them to exit codes. */
+/**
+ * Runs a command body, printing a failure as `phoenix <name>: <message>` (the message already ends with its next
+ * step) and returning the exit code of its error code.
+ */
 export async function runGuarded(name: string, io: CliIo, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`phoenix ${name}: ${e.message}\nRun 'phoenix ${name} --help' for usage.\n`);
-      return ExitCode.usage;
-    }
-    if (e instanceof ConfigError) {
-      // The message already lists every error; the warnings are not in it.
-      const warnings = e.issues.filter((i) => i.severity === "warning");
-      io.stderr(`phoenix ${name}: ${e.message}\n${warnings.map((i) => `  warning: ${i.path}: ${i.message}\n`).join("")}`);
-      return e instanceof ConfigSyntaxError || e instanceof ConfigUnreadableError ? ExitCode.usage : ExitCode.failed;
-    }
+    const code = errorCodeOf(e);
     const message = e instanceof Error ? e.message : String(e);
-    const hint = e instanceof PhoenixError && e.hint && !message.includes(e.hint) ? `\n  hint: ${e.hint}` : "";
-    io.stderr(`phoenix ${name}: ${message}${hint}\n`);
-    if (e instanceof EnvironmentError || e instanceof SshError || isMissingCli(e)) return ExitCode.environment;
-    return ExitCode.failed;
+    const usage = code === "usage" ? `Run 'phoenix ${name} --help' for usage.\n` : "";
+    // A config error's message lists every error; its warnings are not in it.
+    const warnings = e instanceof ConfigError ? e.issues.filter((i) => i.severity === "warning").map((i) => `  warning: ${i.path}: ${i.message}\n`).join("") : "";
+    io.stderr(`phoenix ${name}: ${message}\n${usage}${warnings}`);
+    return EXIT_CODE_OF[code];
   }
-}
-
-function isMissingCli(e: unknown): boolean {
-  return e instanceof Error && /ENOENT|command not found|Failed to run command/.test(e.message) && /pulumi/i.test(e.message);
 }
 
 /** An opened stack with its settings and the loaded containers file. */

@@ -1,3 +1,5 @@
+import { PhoenixError, type PhoenixErrorCode } from "../core/errors";
+
 /** The CLI's view of the outside world, injected so commands are testable without a process. */
 export interface CliIo {
   /** Writes to standard output (no newline added). */
@@ -23,6 +25,57 @@ export const ExitCode = {
   /** The environment is not ready (no Pulumi CLI, no sshd, a node unreachable). */
   environment: 3,
 } as const;
+
+/**
+ * The one place an error's code becomes an exit code. A `Record` over every code, so a new code does not
+ * compile until it has its exit code here.
+ */
+export const EXIT_CODE_OF: Readonly<Record<PhoenixErrorCode, number>> = {
+  usage: ExitCode.usage,
+  input: ExitCode.usage,
+  environment: ExitCode.environment,
+  "ssh-auth": ExitCode.environment,
+  "ssh-timeout": ExitCode.environment,
+  "ssh-host-key": ExitCode.environment,
+  "ssh-connection-lost": ExitCode.environment,
+  "ssh-unreachable": ExitCode.environment,
+  "exec-timeout": ExitCode.environment,
+  config: ExitCode.failed,
+  "ownership-conflict": ExitCode.failed,
+  "pct-not-found": ExitCode.failed,
+  "pct-already-exists": ExitCode.failed,
+  "pct-locked": ExitCode.failed,
+  "pct-lock-timeout": ExitCode.failed,
+  "pct-stuck-lock": ExitCode.failed,
+  "pct-snapshot-exists": ExitCode.failed,
+  "pct-snapshot-not-found": ExitCode.failed,
+  "pct-snapshot-unavailable": ExitCode.failed,
+  "pct-not-running": ExitCode.failed,
+  "pct-already-running": ExitCode.failed,
+  "pct-parameter": ExitCode.failed,
+  "pct-failed": ExitCode.failed,
+  "step-failed": ExitCode.failed,
+  parse: ExitCode.failed,
+  internal: ExitCode.failed,
+};
+
+/**
+ * The code of any error that reaches the CLI: a {@link PhoenixError}'s own; `environment` when the Pulumi CLI
+ * could not be started at all (the Automation API reports the spawn's ENOENT); anything else is `internal`.
+ */
+export function errorCodeOf(e: unknown): PhoenixErrorCode {
+  if (e instanceof PhoenixError) return e.code;
+  // The Automation API's CommandError keeps the spawn error in `commandResult.err` (typed private; matched by
+  // name so that loading the CLI does not load the Automation API).
+  const result = e instanceof Error && e.name === "CommandError" ? (e as { commandResult?: { err?: NodeJS.ErrnoException } }).commandResult : undefined;
+  if (result?.err?.code === "ENOENT") return "environment";
+  return "internal";
+}
+
+/** The exit code of an error that ended a command (see {@link EXIT_CODE_OF}). */
+export function exitCodeOf(e: unknown): number {
+  return EXIT_CODE_OF[errorCodeOf(e)];
+}
 
 /** The process's own IO. */
 export function processIo(): CliIo {

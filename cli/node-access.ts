@@ -4,6 +4,8 @@
  */
 import type { ContainerSpec } from "../core/config/types";
 import { SshError } from "../core/errors";
+import type { SnapshotList } from "../core/pct-model";
+import { readSnapshotList } from "../host/container-io";
 import { PctClient } from "../host/pct-client";
 import { SshPool } from "../host/ssh-pool";
 import { DirectSettings, resolveNode } from "./stack-context";
@@ -31,6 +33,11 @@ export class NodeAccess {
       this.clients.set(node, client);
     }
     return client;
+  }
+
+  /** The container's snapshots, read as the retention step reads them (its config file on the node). */
+  readSnapshots(spec: ContainerSpec): Promise<SnapshotList> {
+    return readSnapshotList(this.pool, this.clientFor(spec).node, spec.ctid);
   }
 
   /** Runs a command on a container's node (not inside the container); resolves to its stdout. */

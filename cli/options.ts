@@ -3,9 +3,14 @@
  * `--json`, `--help`), command-specific ones, and CTID positionals. Pure: no I/O.
  */
 import { parseArgs } from "node:util";
+import { PhoenixError } from "../core/errors";
 
-/** A usage problem: the command prints it with its help hint and exits 2. */
-export class UsageError extends Error {}
+/** A usage problem (code `usage`): the command prints it with a pointer to its --help and exits 2. */
+export class UsageError extends PhoenixError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
 
 /** Options every engine-backed command accepts. */
 export interface CommonOptions {

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
-import { buildFingerprint } from "../host/ssh-host-key";
+import { buildFingerprint } from "../core/ssh-fingerprint";
 import { simHostKeyPath } from "../testbed/launcher/sim-cluster";
 
 /** A node as the stack config or the simulator's record names it. */

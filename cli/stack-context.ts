@@ -19,8 +19,12 @@ import { planEngineEnv } from "./passphrase-policy";
 /** This package's root (dist/cli/ → ../..), holding node_modules and `.phoenix/pulumi-bin-dir`. */
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 
-/** The environment is not ready (no Pulumi CLI, no Pulumi.yaml, no nodes in stack config): exit 3. */
-export class EnvironmentError extends Error {}
+/** The environment is not ready (no Pulumi CLI, no Pulumi.yaml, no nodes in stack config): code `environment`, exit 3. */
+export class EnvironmentError extends PhoenixError {
+  constructor(message: string) {
+    super("environment", message);
+  }
+}
 
 /** Where the commands find their project, and what the engine runs with. */
 export interface StackContext {

@@ -1,14 +1,21 @@
 /**
- * The error hierarchy shared by every layer.
+ * The error hierarchy shared by every layer: every error the product raises is a {@link PhoenixError} with a
+ * code (the CLI's exit code follows from the code alone, cli/io.ts).
  *
  * Every message answers, in a fixed order: what failed, where (node, container), the exact command
- * (secrets redacted), the exit code and the tail of stderr, and one next step (`hint`). The message is
- * built in one place ({@link formatErrorMessage}) so all errors read alike (the execa model).
+ * (secrets redacted), the exit code and the tail of stderr, and one next step (`hint`). The next step is the
+ * message's last line, `  next step: …`, for every error: `pulumi up` shows a dynamic provider's failure by
+ * its message alone, so a hint kept beside the message would be lost there. Command errors are built in one
+ * place ({@link formatErrorMessage}) so all errors read alike (the execa model).
  */
 
 /** Discriminant of every error this project raises. */
 export type PhoenixErrorCode =
+  | "usage"
+  | "input"
+  | "environment"
   | "config"
+  | "ownership-conflict"
   | "ssh-auth"
   | "ssh-timeout"
   | "ssh-host-key"
@@ -39,7 +46,13 @@ export interface PhoenixErrorOptions {
   cause?: unknown;
 }
 
-/** Base class: a `code` discriminant, an optional `hint` and the `cause` kept. */
+/** The line that ends a message with its next step (the same for command errors and plain ones). */
+const nextStepLine = (hint: string) => `  next step: ${hint}`;
+
+/**
+ * Base class: a `code` discriminant, an optional `hint` and the `cause` kept. The message ends with the hint
+ * as its `next step:` line (added here unless the message already ends with it, as a formatted one does).
+ */
 export class PhoenixError extends Error {
   /** Machine-readable kind of failure. */
   readonly code: PhoenixErrorCode;
@@ -47,7 +60,8 @@ export class PhoenixError extends Error {
   readonly hint?: string;
 
   constructor(code: PhoenixErrorCode, message: string, options: PhoenixErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const full = options.hint && !message.endsWith(nextStepLine(options.hint)) ? `${message}\n${nextStepLine(options.hint)}` : message;
+    super(full, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.hint = options.hint;
@@ -73,10 +87,14 @@ export class ConfigError extends PhoenixError {
   /** The file the configuration came from, when there was one. */
   readonly file?: string;
 
-  constructor(issues: ConfigIssue[], file?: string, options: PhoenixErrorOptions = {}) {
+  /**
+   * `code` is `config` for a configuration that was read but is wrong, `input` for a file that cannot be read or
+   * parsed at all (the CLI exits 1 for the first and 2, like a usage error, for the second).
+   */
+  constructor(issues: ConfigIssue[], file?: string, options: PhoenixErrorOptions & { code?: "config" | "input" } = {}) {
     const errors = issues.filter((i) => i.severity === "error");
     const head = `${file ?? "configuration"}: ${errors.length} problem${errors.length === 1 ? "" : "s"}`;
-    super("config", [head, ...errors.map((i) => `  ${i.path}: ${i.message}`)].join("\n"), options);
+    super(options.code ?? "config", [head, ...errors.map((i) => `  ${i.path}: ${i.message}`)].join("\n"), options);
     this.issues = issues;
     this.file = file;
   }
@@ -103,7 +121,7 @@ export function formatErrorMessage(what: string, ctx: CommandContext, hint?: str
   if (ctx.command !== undefined) lines.push(`  command:   ${ctx.command}`);
   if (ctx.exitCode !== undefined) lines.push(`  exit code: ${ctx.exitCode}`);
   if (ctx.stderrTail) lines.push(`  stderr:    ${ctx.stderrTail.trimEnd().split("\n").join("\n             ")}`);
-  if (hint) lines.push(`  next step: ${hint}`);
+  if (hint) lines.push(nextStepLine(hint));
   return lines.join("\n");
 }
 

@@ -1,5 +1,5 @@
 /**
- * Parsers for the two column tables: `pct list` (pct.md §3.1) and `pvesm status`.
+ * Parser for the column table of `pct list` (pct.md §3.1).
  *
  * `pct list` prints `%-10s %-10s %-12s %-20s` with no truncation, so a long value pushes the rest of its line
  * right (fixture 08) and the Lock column is blank when unlocked. Fixed columns would break on overflow and
@@ -8,7 +8,7 @@
  */
 
 import { ParseError } from "./errors";
-import type { PctListEntry, StorageStatus } from "./pct-model";
+import type { PctListEntry } from "./pct-model";
 import { checkCtStatus } from "./parse-config";
 import { splitOutputLines } from "./parse-text";
 
@@ -33,42 +33,4 @@ export function parsePctList(stdout: string, command = "pct list"): PctListEntry
     entries.push(entry);
   });
   return entries;
-}
-
-const PVESM_HEADER = /^Name\s+Type\s+Status\s+Total\s+Used\s+Available\s+%\s*$/;
-
-function kib(text: string, command: string, line: number, raw: string): number {
-  if (!/^[0-9]+$/.test(text)) throw new ParseError(command, line, "a size in KiB", raw);
-  return Number(text);
-}
-
-/** Parses `pvesm status` (Name Type Status Total Used Available %), tolerant of column widths. */
-export function parseStorageStatus(stdout: string, command = "pvesm status"): StorageStatus[] {
-  const lines = splitOutputLines(stdout);
-  const headerAt = lines.findIndex((l) => l.trim() !== "");
-  if (headerAt < 0) return [];
-  if (!PVESM_HEADER.test(lines[headerAt]!.trim())) {
-    throw new ParseError(command, headerAt + 1, "the header 'Name Type Status Total Used Available %'", lines[headerAt]!);
-  }
-  const rows: StorageStatus[] = [];
-  for (let i = headerAt + 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === "") continue;
-    const cols = line.trim().split(/\s+/);
-    // Disabled storages print `N/A` in the % column.
-    const pct = /^(?:([0-9]+(?:\.[0-9]+)?)%|N\/A)$/.exec(cols[6] ?? "");
-    if (cols.length !== 7 || !pct) {
-      throw new ParseError(command, i + 1, "'<name> <type> <status> <total> <used> <available> <n.nn%|N/A>'", line);
-    }
-    rows.push({
-      name: cols[0]!,
-      type: cols[1]!,
-      status: cols[2]!,
-      totalKiB: kib(cols[3]!, command, i + 1, line),
-      usedKiB: kib(cols[4]!, command, i + 1, line),
-      availableKiB: kib(cols[5]!, command, i + 1, line),
-      ...(pct[1] === undefined ? {} : { usedPercent: Number(pct[1]) }),
-    });
-  }
-  return rows;
 }

@@ -88,25 +88,6 @@ export function buildStatusArgv(vmid: number, opts: { verbose?: boolean } = {}):
   return ct("status", vmid, ...(opts.verbose ? ["--verbose", "1"] : []));
 }
 
-/** `pct config <vmid> [--current 1] [--snapshot <name>]`; pct refuses the two together, so do we. */
-export function buildConfigArgv(vmid: number, opts: { current?: boolean; snapshot?: string } = {}): string[] {
-  if (opts.current && opts.snapshot !== undefined) {
-    throw new TypeError("pct config cannot combine --current with --snapshot");
-  }
-  const argv = ct("config", vmid);
-  if (opts.current) argv.push("--current", "1");
-  if (opts.snapshot !== undefined) {
-    checkSnapshotName(opts.snapshot);
-    argv.push("--snapshot", opts.snapshot);
-  }
-  return argv;
-}
-
-/** `pct pending <vmid>`. */
-export function buildPendingArgv(vmid: number): string[] {
-  return ct("pending", vmid);
-}
-
 /** `pct create <vmid> <ostemplate> --key value…`. */
 export function buildCreateArgv(vmid: number, ostemplate: string, options: PctOptions = {}): string[] {
   if (ostemplate === "" || ostemplate.startsWith("-")) {
@@ -209,21 +190,10 @@ export function buildSnapshotArgv(vmid: number, name: string, description?: stri
   return argv;
 }
 
-/** `pct listsnapshot <vmid>`. */
-export function buildListSnapshotArgv(vmid: number): string[] {
-  return ct("listsnapshot", vmid);
-}
-
 /** `pct delsnapshot <vmid> <name> [--force 1]`. */
 export function buildDelSnapshotArgv(vmid: number, name: string, opts: { force?: boolean } = {}): string[] {
   checkSnapshotName(name);
   return ct("delsnapshot", vmid, name, ...buildOptionArgs({ force: opts.force }));
-}
-
-/** `pct rollback <vmid> <name> [--start 1]`. */
-export function buildRollbackArgv(vmid: number, name: string, opts: { start?: boolean } = {}): string[] {
-  checkSnapshotName(name);
-  return ct("rollback", vmid, name, ...buildOptionArgs({ start: opts.start }));
 }
 
 /** `pct exec <vmid> -- argv…`; the `--` keeps the command's own options away from pct. */
@@ -263,54 +233,6 @@ export function buildResizeArgv(vmid: number, disk: string, size: string): strin
 /** `pct unlock <vmid>`. */
 export function buildUnlockArgv(vmid: number): string[] {
   return ct("unlock", vmid);
-}
-
-function pvesh(path: string, ...extra: string[]): string[] {
-  return ["pvesh", "get", path, ...extra, "--output-format", "json"];
-}
-
-/** `pvesh get /nodes/<node>/lxc --output-format json`. */
-export function buildPveshLxcListArgv(node: string): string[] {
-  checkNodeName(node);
-  return pvesh(`/nodes/${node}/lxc`);
-}
-
-function ctPath(node: string, vmid: number, tail: string): string {
-  checkNodeName(node);
-  checkVmid(vmid);
-  return `/nodes/${node}/lxc/${vmid}/${tail}`;
-}
-
-/** `pvesh get /nodes/<node>/lxc/<vmid>/snapshot --output-format json`. */
-export function buildPveshSnapshotListArgv(node: string, vmid: number): string[] {
-  return pvesh(ctPath(node, vmid, "snapshot"));
-}
-
-/** `pvesh get /nodes/<node>/lxc/<vmid>/config [--current 1 | --snapshot <n>] --output-format json`. */
-export function buildPveshConfigArgv(
-  node: string,
-  vmid: number,
-  opts: { current?: boolean; snapshot?: string } = {},
-): string[] {
-  if (opts.current && opts.snapshot !== undefined) throw new TypeError("cannot combine current with snapshot");
-  if (opts.snapshot !== undefined) checkSnapshotName(opts.snapshot);
-  const extra = opts.current ? ["--current", "1"] : opts.snapshot !== undefined ? ["--snapshot", opts.snapshot] : [];
-  return pvesh(ctPath(node, vmid, "config"), ...extra);
-}
-
-/** `pvesh get /nodes/<node>/lxc/<vmid>/pending --output-format json`. */
-export function buildPveshPendingArgv(node: string, vmid: number): string[] {
-  return pvesh(ctPath(node, vmid, "pending"));
-}
-
-/** `pvesh get /nodes/<node>/lxc/<vmid>/status/current --output-format json`. */
-export function buildPveshStatusArgv(node: string, vmid: number): string[] {
-  return pvesh(ctPath(node, vmid, "status/current"));
-}
-
-/** `pvesm status`. */
-export function buildStorageStatusArgv(): string[] {
-  return ["pvesm", "status"];
 }
 
 /**

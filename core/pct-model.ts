@@ -66,32 +66,6 @@ export interface PctConfig {
   digest?: string;
 }
 
-/** One key of `pct pending` / pvesh `…/pending`. */
-export interface PctPendingEntry {
-  /** Config key. */
-  key: string;
-  /** Applied value, when the key is currently set. */
-  current?: string;
-  /** Value that the next start/reboot will apply, when a change or addition is pending. */
-  pending?: string;
-  /** A deletion is pending: `true`, or `"force"` for a forced delete (`!key`, pvesh `delete: 2`). */
-  delete?: true | "force";
-}
-
-/** One line of the `pct listsnapshot` tree (or of the legacy flat listing). */
-export interface SnapshotTreeEntry {
-  /** Snapshot name; `current` is the "You are here!" pseudo-entry. */
-  name: string;
-  /** Parent snapshot name, undefined for a root. */
-  parent?: string;
-  /** `YYYY-MM-DD HH:MM:SS` in the node's local time zone; undefined for `current` and the legacy format. */
-  time?: string;
-  /** First line of the description; `""` where pct printed `no-description`. */
-  description: string;
-  /** Depth in the tree, root = 0. */
-  depth: number;
-}
-
 /** A snapshot as pvesh `…/snapshot` reports it. */
 export interface SnapshotInfo {
   /** Snapshot name. */
@@ -122,40 +96,6 @@ export interface SnapshotList {
   snapshots: SnapshotInfo[];
   /** The `current` pseudo-entry, when present. */
   head?: SnapshotHead;
-}
-
-/** One row of pvesh `/nodes/<node>/lxc`. */
-export interface PveshLxcEntry {
-  /** Container ID (a string in PVE before pve-container 5.0.10, normalised to a number here). */
-  vmid: number;
-  /** Run state. */
-  status: CtStatus;
-  /** Name, when reported. */
-  name?: string;
-  /** Lock kind, when locked. */
-  lock?: string;
-  /** True for templates. */
-  template: boolean;
-  /** Tags as stored (`a;b`), when set. */
-  tags?: string;
-}
-
-/** One row of `pvesm status`. Sizes are KiB, as pvesm prints them. */
-export interface StorageStatus {
-  /** Storage ID. */
-  name: string;
-  /** Storage type (`dir`, `lvmthin`, `zfspool`, …). */
-  type: string;
-  /** `active`, `inactive`, `disabled`, … */
-  status: string;
-  /** Total size in KiB. */
-  totalKiB: number;
-  /** Used size in KiB. */
-  usedKiB: number;
-  /** Available size in KiB. */
-  availableKiB: number;
-  /** Used percentage as printed (`6.16%` → 6.16); undefined when pvesm prints `N/A` (disabled storage). */
-  usedPercent?: number;
 }
 
 /** A `400 …` block (parameter verification and argument errors). */

@@ -4,28 +4,14 @@
  * SshError through; it never decides what to do about a failure (retry, unlock) — callers do.
  */
 
-import { randomBytes } from "node:crypto";
 import { PctError } from "../core/errors";
 import type { ExecOptions, ExecResult, CommandTransport, NodeTarget } from "./transport";
 import * as argvs from "../core/pct-argv";
 import type { CloneOptions, PctOptions, PushOptions, SetControls } from "../core/pct-argv";
 import { classifyPctFailure, parseTaskWarnings } from "../core/pct-failure";
-import type {
-  CommandOutput,
-  CtStatus,
-  PctConfig,
-  PctListEntry,
-  PctPendingEntry,
-  PctStatus,
-  SnapshotList,
-  SnapshotTreeEntry,
-  StorageStatus,
-} from "../core/pct-model";
-import { parsePctConfig, parsePctPending, parsePctStatus } from "../core/parse-config";
-import { parsePctList, parseStorageStatus } from "../core/parse-list";
-import { parsePveshSnapshots } from "../core/parse-pvesh";
-import { parseSnapshotTree } from "../core/parse-snapshot-tree";
-import { buildBatchCommand, parseBatchOutput } from "../core/remote-batch";
+import type { CommandOutput, PctListEntry, PctStatus } from "../core/pct-model";
+import { parsePctStatus } from "../core/parse-config";
+import { parsePctList } from "../core/parse-list";
 
 /** What a mutating (task) command returns on success. */
 export interface PctTaskResult {
@@ -35,42 +21,20 @@ export interface PctTaskResult {
   warnings: string[];
 }
 
-/** Everything the provider needs to know about one container, read in one round trip. */
-export interface ContainerState {
-  /** False when the node has no config for the VMID; the other fields are then absent. */
-  exists: boolean;
-  /** Run state. */
-  status?: CtStatus;
-  /** Lock kind, when locked. */
-  lock?: string;
-  /** Applied configuration (`pct config --current 1`). */
-  config?: PctConfig;
-  /** Pending changes (`pct pending`). */
-  pending?: PctPendingEntry[];
-  /** Snapshots and the head (pvesh JSON). */
-  snapshots?: SnapshotList;
-}
-
 /** Tuning of a {@link PctClient}. */
 export interface PctClientOptions {
   /** Timeout for task commands (create, clone, destroy, snapshot…). @default the transport's default */
   taskTimeoutMs?: number;
-  /** Source of batch nonces; tests inject a fixed one. @default 16 random bytes as hex */
-  nonce?: () => string;
 }
 
-/** Runs pct, pvesh and pvesm on one node through a {@link CommandTransport}. */
+/** Runs pct on one node through a {@link CommandTransport}. */
 export class PctClient {
-  private readonly nonce: () => string;
-
   constructor(
     private readonly transport: CommandTransport,
     /** The node every command runs on. */
     readonly node: NodeTarget,
     private readonly options: PctClientOptions = {},
-  ) {
-    this.nonce = options.nonce ?? (() => randomBytes(16).toString("hex"));
-  }
+  ) {}
 
   private fail(argv: readonly string[], result: CommandOutput, vmid?: number): PctError | undefined {
     return classifyPctFailure(argv, result, { node: this.node.name, vmid });
@@ -103,26 +67,6 @@ export class PctClient {
   /** `pct status [--verbose 1]`. */
   async status(vmid: number, opts: { verbose?: boolean } = {}): Promise<PctStatus> {
     return parsePctStatus(await this.read(argvs.buildStatusArgv(vmid, opts), vmid));
-  }
-
-  /** `pct config` (pending merged in unless `current`; a snapshot's keys with `snapshot`). */
-  async config(vmid: number, opts: { current?: boolean; snapshot?: string } = {}): Promise<PctConfig> {
-    return parsePctConfig(await this.read(argvs.buildConfigArgv(vmid, opts), vmid));
-  }
-
-  /** `pct pending`. */
-  async pending(vmid: number): Promise<PctPendingEntry[]> {
-    return parsePctPending(await this.read(argvs.buildPendingArgv(vmid), vmid));
-  }
-
-  /** Snapshots with exact times and full descriptions, via pvesh JSON. */
-  async listSnapshots(vmid: number): Promise<SnapshotList> {
-    return parsePveshSnapshots(await this.read(argvs.buildPveshSnapshotListArgv(this.node.name, vmid), vmid));
-  }
-
-  /** The `pct listsnapshot` tree (any PVE version's format). */
-  async snapshotTree(vmid: number): Promise<SnapshotTreeEntry[]> {
-    return parseSnapshotTree(await this.read(argvs.buildListSnapshotArgv(vmid), vmid));
   }
 
   /** `pct create`. Options are written `--key value`; a `password` option is redacted in errors. */
@@ -175,11 +119,6 @@ export class PctClient {
     return this.task(argvs.buildDelSnapshotArgv(vmid, name, opts), vmid);
   }
 
-  /** `pct rollback <name> [--start 1]` (a running CT is killed first). */
-  rollback(vmid: number, name: string, opts: { start?: boolean } = {}): Promise<PctTaskResult> {
-    return this.task(argvs.buildRollbackArgv(vmid, name, opts), vmid);
-  }
-
   /**
    * `pct exec <vmid> -- argv`. Resolves with the command's own result whatever its exit code; throws only when
    * pct itself refused (CT missing or not running).
@@ -206,52 +145,5 @@ export class PctClient {
   /** `pct unlock` (fails when the CT is not locked). */
   unlock(vmid: number): Promise<PctTaskResult> {
     return this.task(argvs.buildUnlockArgv(vmid), vmid);
-  }
-
-  /** `pvesm status`. */
-  async storageStatus(): Promise<StorageStatus[]> {
-    return parseStorageStatus(await this.read(argvs.buildStorageStatusArgv()));
-  }
-
-  /**
-   * Reads config (`--current`), pending changes, status and snapshots in ONE round trip. A missing config
-   * means `exists: false`; any other failure of any part throws.
-   */
-  async readContainer(vmid: number): Promise<ContainerState> {
-    const parts = [
-      argvs.buildConfigArgv(vmid, { current: true }),
-      argvs.buildPendingArgv(vmid),
-      argvs.buildStatusArgv(vmid),
-      argvs.buildPveshSnapshotListArgv(this.node.name, vmid),
-    ];
-    const nonce = this.nonce();
-    const batch = buildBatchCommand(parts, nonce);
-    const outer = await this.transport.exec(this.node, batch, { idempotent: true });
-    let results: CommandOutput[];
-    try {
-      results = parseBatchOutput(outer.stdout, nonce, parts.length);
-    } catch (err) {
-      // The wrapper itself failed (e.g. no temp dir): report that rather than the missing frames.
-      const wrapperError = outer.exitCode === 0 ? undefined : this.fail(["sh", "-c", "<batch>"], outer, vmid);
-      throw wrapperError ?? err;
-    }
-    const [config, pending, status, snapshots] = results as [CommandOutput, CommandOutput, CommandOutput, CommandOutput];
-    const configError = this.fail(parts[0]!, config, vmid);
-    if (configError?.code === "pct-not-found") return { exists: false };
-    results.forEach((r, i) => {
-      const error = this.fail(parts[i]!, r, vmid);
-      if (error) throw error;
-    });
-    const parsedStatus = parsePctStatus(status.stdout);
-    const state: ContainerState = {
-      exists: true,
-      status: parsedStatus.status,
-      config: parsePctConfig(config.stdout, "pct config --current 1"),
-      pending: parsePctPending(pending.stdout),
-      snapshots: parsePveshSnapshots(snapshots.stdout),
-    };
-    const lock = state.config!.options.lock;
-    if (lock !== undefined) state.lock = lock;
-    return state;
   }
 }

@@ -6,8 +6,9 @@
  * `StrictHostKeyChecking yes`: a key is accepted only when it is pinned or listed; a different key of a listed
  * type is a mismatch (possible man-in-the-middle); anything else is unknown and refused. Never trust on first use.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { HostKeyMismatchError, SshError } from "../core/errors";
+import { buildFingerprint } from "../core/ssh-fingerprint";
 import type { NodeTarget } from "./transport";
 
 /** One usable line of a known_hosts file. */
@@ -26,11 +27,6 @@ export interface KnownHostEntry {
 
 /** The outcome of checking a presented host key. */
 export type HostKeyVerdict = { ok: true; fingerprint: string } | { ok: false; fingerprint: string; error: SshError };
-
-/** `SHA256:<base64 without padding>` of a public key blob, exactly as `ssh-keygen -lf` prints it. */
-export function buildFingerprint(keyBlob: Buffer): string {
-  return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
-}
 
 /** The key type stored at the start of an SSH public key blob (`string` = uint32 length + bytes). */
 export function parseKeyType(keyBlob: Buffer): string {

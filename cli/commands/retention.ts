@@ -5,12 +5,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, type ConfigIssue } from "../../core/errors";
+import { ConfigError, PhoenixError, type ConfigIssue } from "../../core/errors";
 import { formatWallTime } from "../../core/retention/calendar";
 import { planRetention, RetentionSnapshot, RetentionVerdict } from "../../core/retention/plan";
 import { parseSnapshotList } from "../../core/retention/parse-snapshot-list";
 import { checkRetentionPolicy, keepsSomething, RetentionPolicy } from "../../core/retention/policy";
 import { buildZoneClock, checkTimeZone } from "../../core/retention/zone-clock";
+import { EXIT_CODE_OF } from "../io";
 
 /** Where the command writes, its working directory and environment (a subset of the CLI's `CliIo`). */
 export interface RetentionIo {
@@ -45,10 +46,12 @@ Exit codes:
   0  the plan was printed
   2  bad arguments, an invalid policy, or a snapshots file that cannot be read or is invalid`;
 
-const USAGE = 2;
-
-/** A usage or input problem: printed as is, exit code 2. */
-class InputError extends Error {}
+/** A usage or input problem (code `input`): printed as is, exit code 2 (cli/io.ts). */
+class InputError extends PhoenixError {
+  constructor(message: string) {
+    super("input", message);
+  }
+}
 
 interface PlanArgs {
   policy: RetentionPolicy;
@@ -164,7 +167,7 @@ export async function runRetention(argv: string[], io: RetentionIo): Promise<num
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     io.stderr(`phoenix retention: ${e.message}\nRun 'phoenix retention --help' for usage.\n`);
-    return USAGE;
+    return EXIT_CODE_OF[e.code];
   }
   if (args === "help") {
     io.stdout(`${RETENTION_HELP}\n`);

@@ -1,13 +1,12 @@
 /**
- * `phoenix snapshots <ctid>`: the container's live snapshots (pvesh) with the verdict the retention step would
- * give each, computed exactly as it does: the container's merged policy, its pins and the snapshots clones in
- * the config are made from, in the node's time zone.
+ * `phoenix snapshots <ctid>`: the container's live snapshots, read from its config file as the retention step
+ * reads them, with the verdict the retention step would give each, computed exactly as it does: the container's
+ * merged policy, its pins and the snapshots clones in the config are made from, in the node's time zone.
  */
 import { formatWallTime } from "../../core/retention/calendar";
-import { planRetention } from "../../core/retention/plan";
+import { planRetention, toPlannerSnapshots } from "../../core/retention/plan";
 import { DEFAULT_SNAPSHOT_PREFIX } from "../../core/retention/snapshot-name";
 import { buildZoneClock, checkTimeZone } from "../../core/retention/zone-clock";
-import { toPlannerSnapshots } from "../../providers/impl/retention";
 import { CliIo, ExitCode } from "../io";
 import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
 import { NodeAccess } from "../node-access";
@@ -50,11 +49,10 @@ export async function runSnapshotsCommand(argv: string[], io: CliIo): Promise<nu
     const spec = session.config.specs.get(ctid)!;
     const access = new NodeAccess(session.settings);
     try {
-      const client = access.clientFor(spec);
-      const live = (await client.listSnapshots(ctid)).snapshots;
+      const live = (await access.readSnapshots(spec)).snapshots;
       const timeZone = await readNodeTimeZone(access, spec);
       const cloneSources = [...session.config.specs.values()].filter((s) => s.source.kind === "clone" && s.source.fromCtid === ctid).map((s) => (s.source as { snapshot: string }).snapshot);
-      const planner = toPlannerSnapshots(live, { prefix: DEFAULT_SNAPSHOT_PREFIX, pins: spec.snapshotPins, cloneSources } as Parameters<typeof toPlannerSnapshots>[1]);
+      const planner = toPlannerSnapshots(live, { prefix: DEFAULT_SNAPSHOT_PREFIX, pins: spec.snapshotPins, cloneSources });
       const plan = planRetention(planner, spec.retention, { timeZone });
       const byName = new Map(live.map((s) => [s.name, s]));
       const rows = plan.verdicts.map((v) => ({ name: v.name, snaptime: byName.get(v.name)?.snaptime, description: byName.get(v.name)?.description.trim() ?? "", verdict: v.verdict, reason: v.reason }));

@@ -5,7 +5,7 @@
  */
 import { ConfigError, type ConfigIssue } from "../errors";
 
-/** A syntax error in the configuration text; the CLI maps it to exit code 2. */
+/** A syntax error in the configuration text: code `input` (the CLI exits 2). */
 export class ConfigSyntaxError extends ConfigError {
   /** 1-based line of the error. */
   readonly line: number;
@@ -15,6 +15,7 @@ export class ConfigSyntaxError extends ConfigError {
   constructor(file: string | undefined, line: number, column: number, reason: string) {
     super([{ path: `${file ?? "input"}:${line}:${column}`, message: `invalid JSON: ${reason}`, severity: "error" }], file, {
       hint: "fix the JSON syntax at that line and column",
+      code: "input",
     });
     this.line = line;
     this.column = column;

@@ -28,6 +28,7 @@ export class ConfigUnreadableError extends ConfigError {
     super([{ path: file, message: `cannot read the file (${reason})`, severity: "error" }], file, {
       cause,
       hint: "check the path, or pass --config <file>",
+      code: "input",
     });
   }
 }

@@ -3,6 +3,7 @@
  * text is read by the program (components) and passed in.
  */
 import type { ContainerSpec } from "../config/types";
+import { PhoenixError } from "../errors";
 import { AppArmorInputs, ContainerInputs, NodeConnection } from "./inputs";
 
 /** What the spec alone does not know: where the node is, who owns the container, the profile text. */
@@ -73,8 +74,16 @@ export function buildContainerInputs(spec: ContainerSpec, ctx: InputsContext): C
 function buildAppArmor(spec: ContainerSpec, text: string | undefined): AppArmorInputs | "unconfined" | undefined {
   if (!spec.apparmorProfile) return undefined;
   if (spec.apparmorProfile === "unconfined") return "unconfined";
-  if (text === undefined) throw new TypeError(`container ${spec.ctid}: the AppArmor profile '${spec.apparmorProfile}' was not read`);
+  if (text === undefined) {
+    throw new PhoenixError("config", `container ${spec.ctid}: the AppArmor profile '${spec.apparmorProfile}' (lxc_configs.${spec.ctid}.apparmor_profile) was not read`, {
+      hint: `LxcFleet reads it from the project's apparmor/ directory; a program that builds LxcContainer itself passes the file's text as apparmorProfileText`,
+    });
+  }
   const name = parseAppArmorProfileName(text);
-  if (!name) throw new TypeError(`container ${spec.ctid}: apparmor/${spec.apparmorProfile} declares no 'profile <name>'`);
+  if (!name) {
+    throw new PhoenixError("config", `container ${spec.ctid}: apparmor/${spec.apparmorProfile} (lxc_configs.${spec.ctid}.apparmor_profile) declares no 'profile <name>'`, {
+      hint: `add the line that names it, e.g. 'profile lxc-phoenix-v2 flags=(attach_disconnected,mediate_deleted) {', to apparmor/${spec.apparmorProfile}`,
+    });
+  }
   return { name, fileName: spec.apparmorProfile, content: text };
 }

@@ -8,7 +8,6 @@
  * `<nonce>:<step>:<exit code>` on stdout. The nonce is passed in two halves and never appears whole in the
  * command line, so a step that prints the process list cannot forge a marker by accident.
  */
-import { quoteArg } from "../shell-quote";
 
 /** The three scripts of a feature. */
 export interface FeatureScripts {
@@ -97,9 +96,4 @@ export class ConvergeOutputParser {
     this.current = "";
     this.step = outcome.step === "guard" ? "install" : "verify";
   }
-}
-
-/** For error messages: the converge command without the script texts. */
-export function describeConvergeArgv(vmid: number, feature: string): string {
-  return `pct exec ${vmid} -- env … sh -c <guard → install → verify> ${quoteArg(`phoenix-${feature}-converge`)}`;
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ContainerSpec, PhoenixConfig } from "../config/types";
+import { PhoenixError } from "../errors";
 
 /** One variable a feature reads, as the catalog declares it. */
 export interface CatalogEnvVar {
@@ -38,7 +39,7 @@ export function buildFeatureEnv(feature: string, entry: CatalogFeature, ctx: Fea
     else if (v.default !== null) env[v.name] = v.default;
     else if (v.required && v.source.kind !== "provider") {
       const field = v.source.kind === "config" ? v.source.field.replace("<ctid>", String(ctx.spec.ctid)) : v.name;
-      throw new TypeError(`feature '${feature}' on container ${ctx.spec.ctid} needs ${v.name}: set ${field} in the config`);
+      throw new PhoenixError("config", `feature '${feature}' on container ${ctx.spec.ctid} needs ${v.name}, which the config does not set`, { hint: `set ${field} in the config` });
     }
   }
   return env;

@@ -7,6 +7,7 @@
 import { PhoenixError } from "../errors";
 import { RetentionPolicy, RetentionRule } from "./policy";
 import { planPrune } from "./prune";
+import { isOwnedSnapshot } from "./snapshot-name";
 
 /** One snapshot of one container, as the planner sees it. */
 export interface RetentionSnapshot {
@@ -123,4 +124,30 @@ export function planRetention(snapshots: readonly RetentionSnapshot[], policy: R
   });
   const remove = verdicts.filter((v) => v.verdict === "remove").map((v) => v.name).reverse();
   return { verdicts, remove };
+}
+
+/** What decides a snapshot's standing besides its own fields: the owned-name prefix, pins, clone sources. */
+export interface SnapshotStanding {
+  /** Name prefix of owned snapshots. */
+  prefix: string;
+  /** Snapshot names never to delete (`snapshot_pins`). */
+  pins: readonly string[];
+  /** Snapshots clones in the config are made from. */
+  cloneSources: readonly string[];
+}
+
+/** The planner's view of a container's snapshot list (the retention step and `phoenix snapshots` both use it). */
+export function toPlannerSnapshots(
+  snapshots: readonly { name: string; snaptime?: number; description: string; snapstate?: string }[],
+  standing: SnapshotStanding,
+): RetentionSnapshot[] {
+  return snapshots.map((s) => ({
+    name: s.name,
+    snaptime: s.snaptime,
+    description: s.description,
+    snapstate: s.snapstate,
+    owned: isOwnedSnapshot({ name: s.name, description: s.description }, standing.prefix),
+    pinned: standing.pins.includes(s.name),
+    cloneSource: standing.cloneSources.includes(s.name),
+  }));
 }

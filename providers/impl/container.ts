@@ -113,7 +113,7 @@ async function destroy(_id: string, props: ContainerOutputs): Promise<void> {
     if (!observed.exists) return;
     const owner = findOwner(observed.description);
     if (owner !== undefined && owner !== props.owner) {
-      throw new PhoenixError("internal", `CT ${props.vmid} on ${props.node} is now managed by '${owner}', not '${props.owner}'; not destroying it`, {
+      throw new PhoenixError("ownership-conflict", `CT ${props.vmid} on ${props.node} is now managed by '${owner}', not '${props.owner}'; not destroying it`, {
         hint: `remove it from this stack's state instead: pulumi state delete <urn>`,
       });
     }
@@ -128,7 +128,7 @@ function checkAdoptable(inputs: ContainerInputs, existing: ObservedWithFile): vo
   if (hasOwnershipMarker(existing.description, inputs.owner) || inputs.adopt) return;
   const owner = findOwner(existing.description);
   throw new PhoenixError(
-    "pct-already-exists",
+    "ownership-conflict",
     `CT ${inputs.vmid} already exists on node '${inputs.node}' and is ${owner ? `managed by '${owner}'` : "not managed by phoenix-lxc"}`,
     {
       hint: owner

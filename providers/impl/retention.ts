@@ -6,9 +6,9 @@
  * No snapshot is ever deleted that a preview did not list.
  */
 import type { SnapshotInfo } from "../../core/pct-model";
-import { planRetention, RetentionSnapshot } from "../../core/retention/plan";
+import { planRetention, toPlannerSnapshots } from "../../core/retention/plan";
 import type { RetentionPolicy } from "../../core/retention/policy";
-import { buildSnapshotName, isOwnedSnapshot } from "../../core/retention/snapshot-name";
+import { buildSnapshotName } from "../../core/retention/snapshot-name";
 import { UNKNOWN } from "./container-check";
 import { readSnapshotList, readSnapshotListFromInventory } from "../../host/container-io";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
@@ -41,19 +41,6 @@ export interface RetentionOutputs extends RetentionInputs {
   deleted: string[];
   /** What retention would delete now, as of the last refresh. */
   planned: string[];
-}
-
-/** The planner's view of a snapshot list under these inputs. */
-export function toPlannerSnapshots(snapshots: readonly StoredSnapshot[], inputs: RetentionInputs): RetentionSnapshot[] {
-  return snapshots.map((s) => ({
-    name: s.name,
-    snaptime: s.snaptime,
-    description: s.description,
-    snapstate: s.snapstate,
-    owned: isOwnedSnapshot({ name: s.name, description: s.description }, inputs.prefix),
-    pinned: inputs.pins.includes(s.name),
-    cloneSource: inputs.cloneSources.includes(s.name),
-  }));
 }
 
 /** The deletions an up will make, computed from state alone (what preview shows). */

@@ -5,9 +5,11 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../helpers/pulumi-engine";
+import { parsePveshSnapshots } from "../helpers/pve-oracle";
 import { CliProject, makeCliProject, statusByCtid } from "./cli-project";
 
 let project: CliProject;
@@ -33,6 +35,22 @@ describe("phoenix lifecycle of test container 9999", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).map((row: { node: string; hostname: string }) => [row.node, row.hostname]), [["pve1", "test-container"]]);
     assert.equal(statusByCtid(r)["9999"], "running");
+  });
+
+  it("snapshots lists what pvesh lists on the node, a manual snapshot protected", async () => {
+    // The node's own tools, run as an operator on the node would (the simulated node's root is the project's).
+    const onNode = (tool: string, ...args: string[]) => {
+      const r = spawnSync(path.join(REPO_ROOT, "testbed", "bin", tool), args, { encoding: "utf8", env: { ...process.env, PHOENIX_SIM_ROOT: path.join(project.dir, ".phoenix", "sim"), PHOENIX_SIM_NODE: "pve1" } });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    onNode("pct", "snapshot", "9999", "manual1", "--description", "by hand");
+    const r = await project.phoenix("snapshots", "9999", "--json");
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as { name: string; description: string; verdict: string; reason: string }[];
+    const listed = parsePveshSnapshots(onNode("pvesh", "get", "/nodes/pve1/lxc/9999/snapshot", "--output-format", "json")).snapshots;
+    assert.deepEqual(rows.map((row) => row.name).sort(), listed.map((s) => s.name).sort());
+    assert.deepEqual(rows.find((row) => row.name === "manual1"), { name: "manual1", snaptime: listed.find((s) => s.name === "manual1")!.snaptime, description: "by hand", verdict: "protected", reason: "not-owned" });
   });
 
   it("start on a running container succeeds and leaves it running", async () => {

@@ -10,8 +10,8 @@ import * as fs from "node:fs";
 import { spawnSync } from "node:child_process";
 import { Sim, makeSim } from "./sim-harness";
 import { currentConfigOf, parseConfText, pendingChangesOf, snapshotListOf } from "../../core/conf-views";
-import { parsePctConfig, parsePctPending, parsePctStatus } from "../../core/parse-config";
-import { parsePveshSnapshots } from "../../core/parse-pvesh";
+import { parsePctStatus } from "../../core/parse-config";
+import { parsePctConfig, parsePctPending, parsePveshSnapshots } from "../helpers/pve-oracle";
 import { observeContainer } from "../../core/container/observed";
 import { buildInventoryArgvs, parseInventory } from "../../core/node-inventory";
 

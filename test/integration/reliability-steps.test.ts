@@ -19,6 +19,7 @@ import { NodeTarget } from "../../host/transport";
 import { TestNodes } from "../helpers/sshd";
 import { onNode, startProviderTestNode } from "../helpers/sim-node";
 import { clearFaults, injectOnce, listContainers, waitNoActiveTask } from "../helpers/fault-node";
+import { pveshSnapshots } from "../helpers/pve-oracle";
 
 const NODE = "pve1";
 const VMID = 330;
@@ -38,7 +39,7 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
   assert.fail("the operation succeeded despite the injected fault");
 }
 
-const snapshots = async () => (await client.listSnapshots(VMID)).snapshots;
+const snapshots = async () => (await pveshSnapshots(pool, target, VMID)).snapshots;
 const names = async () => (await snapshots()).map((s) => s.name).sort();
 const lockOf = async () => (await listContainers(pool, target)).find((c) => c.vmid === VMID)?.lock;
 

@@ -14,6 +14,7 @@ import { SshPool } from "../../host/ssh-pool";
 import { installTemplate } from "../../testbed/templates";
 import { startTestNodes, TestNodes } from "../helpers/sshd";
 import { mutatingSince, readCommandLog } from "../helpers/sim-node";
+import { pveshSnapshots } from "../helpers/pve-oracle";
 
 const NODE = "pve1";
 let t: TestNodes;
@@ -25,7 +26,7 @@ let restoreLog: () => void;
 
 const owned = (i: number) => `phx-2026010${i}T000000Z`;
 const deletedSince = (since: number) => mutatingSince(t.cluster.root, NODE, since).filter((c) => c.argv[1] === "delsnapshot").map((c) => c.argv[3]);
-const names = async () => (await client.listSnapshots(900)).snapshots.map((s) => s.name).sort();
+const names = async () => (await pveshSnapshots(pool, t.nodes[0]!, 900)).snapshots.map((s) => s.name).sort();
 
 before(async () => {
   t = await startTestNodes(1);

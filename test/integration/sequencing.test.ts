@@ -14,6 +14,7 @@ import { PctError } from "../../core/errors";
 import { installTemplate } from "../../testbed/templates";
 import { startTestNodes, TestNodes } from "../helpers/sshd";
 import { readCommandLog, setFaults } from "../helpers/sim-node";
+import { pctConfig } from "../helpers/pve-oracle";
 
 const NODE = "pve1";
 let t: TestNodes;
@@ -51,7 +52,7 @@ describe("sequencing pct operations on a real node", () => {
       for (let i = 1; i < spans.length; i++) assert.ok(spans[i]![0] >= spans[i - 1]![1], `CT ${vmid}: two sets overlapped`);
     }
     // The last submitted value of each container won: order within a container is kept.
-    for (const [i, vmid] of VMIDS.entries()) assert.equal((await client.config(vmid)).options.memory, String(256 + 45 + i));
+    for (const [i, vmid] of VMIDS.entries()) assert.equal((await pctConfig(pool, t.nodes[0]!, vmid)).options.memory, String(256 + 45 + i));
   });
 
   it("reports a lock no task holds as stuck at once, naming the lock and the command that clears it", async () => {
@@ -71,6 +72,6 @@ describe("sequencing pct operations on a real node", () => {
     setFaults(t.cluster.root, NODE, [{ cmd: "set", vmid: 702, nth: 1, action: "transient-lock", lock: "backup", ms: 1500 }]);
     await sequencer.mutate(NODE, [702], "set 702", () => client.set(702, { memory: 333 }));
     setFaults(t.cluster.root, NODE, []);
-    assert.equal((await client.config(702)).options.memory, "333");
+    assert.equal((await pctConfig(pool, t.nodes[0]!, 702)).options.memory, "333");
   });
 });

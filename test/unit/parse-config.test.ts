@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ParseError } from "../../core/errors";
-import { parsePctConfig, parsePctPending, parsePctStatus } from "../../core/parse-config";
+import { parsePctStatus } from "../../core/parse-config";
+import { parsePctConfig, parsePctPending } from "../helpers/pve-oracle";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../../../test/fixtures", name), "utf8");
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ParseError } from "../../core/errors";
-import { parsePctList, parseStorageStatus } from "../../core/parse-list";
+import { parsePctList } from "../../core/parse-list";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../../../test/fixtures", name), "utf8");
 
@@ -44,36 +44,5 @@ describe("pct list parsing", () => {
   it("rejects a row that is not '<vmid> <status> [<lock>] <name>'", () => {
     const text = "VMID       Status     Lock         Name                \n100 running\n";
     assert.throws(() => parsePctList(text), (e: unknown) => e instanceof ParseError && e.line === 2);
-  });
-});
-
-describe("pvesm status parsing", () => {
-  it("reads every storage with sizes in KiB", () => {
-    const rows = parseStorageStatus(fixture("pct-synthetic/pvesm-status.txt"));
-    assert.deepEqual(rows[1], {
-      name: "local-lvm",
-      type: "lvmthin",
-      status: "active",
-      totalKiB: 366276608,
-      usedKiB: 22568183,
-      availableKiB: 343708424,
-      usedPercent: 6.16,
-    });
-  });
-
-  it("leaves the percentage out for a disabled storage printed N/A", () => {
-    const rows = parseStorageStatus(fixture("pct-synthetic/pvesm-status.txt"));
-    assert.equal(rows[2]!.status, "disabled");
-    assert.equal("usedPercent" in rows[2]!, false);
-  });
-
-  it("does not depend on column widths", () => {
-    const text = "Name Type Status Total Used Available %\nx dir active 10 5 5 50.00%\n";
-    assert.equal(parseStorageStatus(text)[0]!.usedKiB, 5);
-  });
-
-  it("rejects a row with a missing column", () => {
-    const text = "Name Type Status Total Used Available %\nx dir active 10 5 50.00%\n";
-    assert.throws(() => parseStorageStatus(text), (e: unknown) => e instanceof ParseError && e.line === 2);
   });
 });

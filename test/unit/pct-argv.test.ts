@@ -7,9 +7,6 @@ describe("pct argv builders", () => {
   const cases: [string, () => string[], string[]][] = [
     ["list", () => b.buildListArgv(), ["pct", "list"]],
     ["status --verbose", () => b.buildStatusArgv(100, { verbose: true }), ["pct", "status", "100", "--verbose", "1"]],
-    ["config --current", () => b.buildConfigArgv(100, { current: true }), ["pct", "config", "100", "--current", "1"]],
-    ["config --snapshot", () => b.buildConfigArgv(100, { snapshot: "base" }), ["pct", "config", "100", "--snapshot", "base"]],
-    ["pending", () => b.buildPendingArgv(100), ["pct", "pending", "100"]],
     [
       "create",
       () => b.buildCreateArgv(100, "local:vztmpl/d.tar.zst", { hostname: "web01", memory: 512, unprivileged: true, onboot: false }),
@@ -29,7 +26,6 @@ describe("pct argv builders", () => {
     ["destroy", () => b.buildDestroyArgv(100, { purge: true, force: true }), ["pct", "destroy", "100", "--purge", "1", "--force", "1"]],
     ["snapshot", () => b.buildSnapshotArgv(100, "pre-upgrade", "before apt"), ["pct", "snapshot", "100", "pre-upgrade", "--description", "before apt"]],
     ["delsnapshot", () => b.buildDelSnapshotArgv(100, "old", { force: true }), ["pct", "delsnapshot", "100", "old", "--force", "1"]],
-    ["rollback", () => b.buildRollbackArgv(100, "base", { start: true }), ["pct", "rollback", "100", "base", "--start", "1"]],
     ["exec", () => b.buildExecArgv(100, ["ls", "-la", "/"]), ["pct", "exec", "100", "--", "ls", "-la", "/"]],
     [
       "push",
@@ -38,18 +34,6 @@ describe("pct argv builders", () => {
     ],
     ["resize", () => b.buildResizeArgv(100, "rootfs", "+2G"), ["pct", "resize", "100", "rootfs", "+2G"]],
     ["unlock", () => b.buildUnlockArgv(100), ["pct", "unlock", "100"]],
-    ["pvesh list", () => b.buildPveshLxcListArgv("pve1"), ["pvesh", "get", "/nodes/pve1/lxc", "--output-format", "json"]],
-    [
-      "pvesh config --current",
-      () => b.buildPveshConfigArgv("pve1", 100, { current: true }),
-      ["pvesh", "get", "/nodes/pve1/lxc/100/config", "--current", "1", "--output-format", "json"],
-    ],
-    [
-      "pvesh status",
-      () => b.buildPveshStatusArgv("pve1", 100),
-      ["pvesh", "get", "/nodes/pve1/lxc/100/status/current", "--output-format", "json"],
-    ],
-    ["pvesm status", () => b.buildStorageStatusArgv(), ["pvesm", "status"]],
   ];
   for (const [name, build, expected] of cases) {
     it(`builds ${name}`, () => assert.deepEqual(build(), expected));
@@ -94,10 +78,6 @@ describe("pct argv validation", () => {
 
   it("refuses option keys that would not parse as one option", () => {
     for (const key of ["Memory", "-x", "a b", "", "net0=1"]) assert.throws(() => b.buildSetArgv(100, { [key]: 1 }), /invalid pct option key/, key);
-  });
-
-  it("refuses --current together with --snapshot", () => {
-    assert.throws(() => b.buildConfigArgv(100, { current: true, snapshot: "base" }), TypeError);
   });
 
   it("refuses a pct set with nothing to set", () => {

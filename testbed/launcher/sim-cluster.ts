@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { buildFingerprint } from "../../host/ssh-host-key";
+import { buildFingerprint } from "../../core/ssh-fingerprint";
 import { checkAlive, readCmdline, runFindFreePort, runKillTree, runWaitForSshBanner } from "./processes";
 import { runStopSimProcesses } from "./stop-processes";
 import { initSimNode } from "../sim/node-init";
