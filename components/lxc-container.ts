@@ -12,6 +12,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerSpec, PhoenixConfig } from "../core/config/types";
 import { buildContainerInputs } from "../core/container/from-spec";
+import { stepKeyOf } from "../core/container/identity";
 import { NodeConnection } from "../core/container/inputs";
 import { buildFeatureEnv, CatalogFeature, collectInheritedFeatures, hashFeatureInputs } from "../core/features/feature-env";
 import { DEFAULT_SNAPSHOT_PREFIX } from "../core/retention/snapshot-name";
@@ -54,6 +55,8 @@ export interface LxcContainerArgs {
 export class LxcContainer extends pulumi.ComponentResource {
   /** The container resource itself. */
   readonly container: Container;
+  /** What the steps after the container key on: new for a new container, changed by every update of it. */
+  readonly containerKey: pulumi.Output<string>;
   /** Feature resources in install order. */
   readonly features: Feature[] = [];
   /** The final-snapshot step. */
@@ -79,7 +82,8 @@ export class LxcContainer extends pulumi.ComponentResource {
     const target = { vmid: spec.ctid, node: args.node, connection: args.connection };
 
     this.container = this.createContainer(name, args);
-    const generations: pulumi.Output<number>[] = [this.container.generation];
+    this.containerKey = pulumi.all([this.container.instance, this.container.generation]).apply(([instance, generation]) => stepKeyOf(instance, generation));
+    const generations: pulumi.Output<number | string>[] = [this.containerKey];
     let previous: pulumi.Resource = this.container;
 
     for (const feature of spec.features) {
@@ -111,7 +115,8 @@ export class LxcContainer extends pulumi.ComponentResource {
       policy: spec.retention,
       pins: spec.snapshotPins,
       cloneSources: this.cloneSources(args),
-      trigger: this.snapshot.lastSnapshot,
+      // Without final snapshots there is no new one to prune after: a constant, so preview does not show a run.
+      trigger: spec.finalSnapshot ? this.snapshot.lastSnapshot : "",
     }, { parent: this, dependsOn: [this.snapshot] });
 
     this.ready = this.retention;
@@ -137,7 +142,7 @@ export class LxcContainer extends pulumi.ComponentResource {
       scripts,
       env,
       contentHash: hashFeatureInputs({ ...scripts }, env),
-      trigger: this.container.generation,
+      trigger: this.containerKey,
       siblings: spec.features,
     }, { parent: this, dependsOn: [after] });
   }
@@ -151,6 +156,7 @@ export class LxcContainer extends pulumi.ComponentResource {
       script,
       configJson: args.fleet.configText,
       contentHash: hashFeatureInputs({ script }, { config: args.fleet.configText }),
+      trigger: this.containerKey,
     }, { parent: this, dependsOn: [after] });
   }
 

@@ -1,6 +1,7 @@
 /**
  * `phoenix status [ctid…]`: each container of the containers file with its node, its live `pct status` (read
- * over SSH with the stack's nodes and key) and its last final snapshot from the stack outputs.
+ * over SSH with the stack's nodes and key), its last final snapshot and the changes waiting for a restart (both from
+ * the stack outputs).
  */
 import { PctError, SshError } from "../../core/errors";
 import type { CtStatus } from "../../core/pct-model";
@@ -15,10 +16,11 @@ export const STATUS_HELP = `Usage: phoenix status [ctid…] [--json] [--stack NA
 
 Show each container of the containers file (or only the named ones): its node, its live state read with
 'pct status' over SSH (running, stopped, missing when the node has no such container, unreachable when the
-node cannot be reached), and its last final snapshot as of the last up.
+node cannot be reached), its last final snapshot as of the last up, and the changes that wait for a
+restart (restart_policy never; 'phoenix restart <ctid>' applies them) as of the last up or refresh.
 
 Options:
-  --json         print a JSON array of {ctid, hostname, node, status, lastSnapshot?, error?}
+  --json         print a JSON array of {ctid, hostname, node, status, lastSnapshot?, pendingRestart?, error?}
 ${COMMON_OPTIONS_HELP}
   -h, --help     show this help
 
@@ -37,12 +39,14 @@ export interface StatusRow {
   node: string;
   status: "running" | "stopped" | "missing" | "unreachable" | "error";
   lastSnapshot?: string;
+  /** Keys changed but waiting for a restart. */
+  pendingRestart?: string[];
   error?: string;
 }
 
 /** Formats rows as an aligned table. */
 export function formatStatusTable(rows: readonly StatusRow[]): string {
-  const table = [["CTID", "HOSTNAME", "NODE", "STATUS", "LAST SNAPSHOT"], ...rows.map((r) => [String(r.ctid), r.hostname, r.node, r.status, r.lastSnapshot ?? "-"])];
+  const table = [["CTID", "HOSTNAME", "NODE", "STATUS", "LAST SNAPSHOT", "PENDING RESTART"], ...rows.map((r) => [String(r.ctid), r.hostname, r.node, r.status, r.lastSnapshot ?? "-", r.pendingRestart?.join(",") || "-"])];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   const lines = table.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  "));
   for (const r of rows) if (r.error) lines.push(`CT ${r.ctid}: ${r.error}`);
@@ -77,8 +81,9 @@ export async function runStatusCommand(argv: string[], io: CliIo): Promise<numbe
         const row: StatusRow = { ctid, hostname: spec.hostname, node: access.nodeOf(spec), status: "error" };
         try {
           row.status = (await statusOf(spec)) ?? "missing";
-          const last = ((await outputs).containers?.value as Record<string, { lastSnapshot?: string }> | undefined)?.[String(ctid)]?.lastSnapshot;
-          if (last) row.lastSnapshot = last;
+          const summary = ((await outputs).containers?.value as Record<string, { lastSnapshot?: string; pendingRestart?: string[] }> | undefined)?.[String(ctid)];
+          if (summary?.lastSnapshot) row.lastSnapshot = summary.lastSnapshot;
+          if (summary?.pendingRestart?.length) row.pendingRestart = summary.pendingRestart;
         } catch (e) {
           if (e instanceof PctError && e.code === "pct-not-found") row.status = "missing";
           else {

@@ -5,6 +5,7 @@
  */
 import { CONTAINER_CHANGE_POLICY, ChangeClass, classifyMountListChange } from "./change-policy";
 import { ContainerInputs } from "./inputs";
+import { ApplyPlan, shrinkRefusal } from "./apply-plan";
 
 /** Fields compared as unordered sets: the order in the config carries no meaning for PVE. */
 const SET_FIELDS = new Set<keyof ContainerInputs>(["nameservers", "features", "tags", "lxcOptions", "gpus"]);
@@ -53,13 +54,14 @@ export function classifyContainerChanges(observed: ContainerInputs, desired: Con
     if (field === "volumes") cls = classifyMountListChange(observed.volumes ?? [], desired.volumes ?? []);
     if (field === "bindMounts") cls = classifyMountListChange(observed.bindMounts ?? [], desired.bindMounts ?? []);
     if (field === "rootfsGiB" && desired.rootfsGiB < observed.rootfsGiB) {
-      result.refusals.push({ field, reason: `the root disk is ${observed.rootfsGiB} GiB and PVE cannot shrink it to ${desired.rootfsGiB} GiB; set storage_size_gb back to ${observed.rootfsGiB} or more` });
+      result.refusals.push({ field, reason: shrinkRefusal(desired.vmid, "rootfs", observed.rootfsGiB, desired.rootfsGiB) });
     }
     if (field === "volumes") {
       for (const v of desired.volumes ?? []) {
-        const before = (observed.volumes ?? []).find((o) => o.mountPoint === v.mountPoint);
+        // A volume moved to another storage is a new volume: any size is fine.
+        const before = (observed.volumes ?? []).find((o) => o.mountPoint === v.mountPoint && o.storage === v.storage);
         if (before && v.sizeGiB < before.sizeGiB) {
-          result.refusals.push({ field, reason: `the volume at ${v.mountPoint} is ${before.sizeGiB} GiB and PVE cannot shrink it to ${v.sizeGiB} GiB` });
+          result.refusals.push({ field, reason: shrinkRefusal(desired.vmid, `volume ${v.mountPoint}`, before.sizeGiB, v.sizeGiB) });
         }
       }
     }
@@ -77,4 +79,14 @@ export function describeChangeSet(vmid: number, changes: ContainerChangeSet, res
   if (changes.live.length) parts.push(`live ${changes.live.join(", ")}`);
   if (changes.restart.length) parts.push(`restart ${changes.restart.join(", ")} (${restartPolicy === "never" ? "left pending: restart_policy is never" : "the container will be restarted"})`);
   return `CT ${vmid}: ${parts.length ? parts.join("; ") : "no changes"}`;
+}
+
+/**
+ * What PVE cannot do of a planned change, so preview refuses it before an up would fail half-way: the changes
+ * against the state (`changes`) and against the live container as last observed (`live`, when known). A
+ * replacement makes a new container at any size: nothing to refuse.
+ */
+export function refusedChanges(changes: ContainerChangeSet, live: Pick<ApplyPlan, "refusals"> | undefined): string[] {
+  if (changes.replace.length) return [];
+  return [...new Set([...changes.refusals.map((r) => r.reason), ...(live?.refusals ?? [])])];
 }
