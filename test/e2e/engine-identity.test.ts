@@ -13,7 +13,8 @@ import { phoenixProgram } from "../../components/stack-program";
 import { SshPool } from "../../host/ssh-pool";
 import { installTemplate } from "../../testbed/templates";
 import { startTestNodes, TestNodes } from "../helpers/sshd";
-import { onNode, readCommandLog } from "../helpers/sim-node";
+import { onNode, readCommandLog, setFaults } from "../helpers/sim-node";
+import { waitNoActiveTask } from "../helpers/fault-node";
 import { openStack, REPO_ROOT, TestStack } from "../helpers/pulumi-engine";
 import { OpsRecorder } from "../helpers/engine-ops";
 
@@ -50,8 +51,8 @@ async function assertRebuilt(node: string, since: number, up: OpsRecorder): Prom
   assert.equal(await onNode(pool, nodeOf(node), ["pct", "exec", "500", "--", "cat", "/etc/marker-installed", "/etc/phoenix-app-ran"]), "");
 }
 
-/** Preview, up, preview: the change replaces CT 500 and re-runs every step after it. */
-async function replaceAndCheck(change: () => void, node: string): Promise<void> {
+/** Preview, up, preview: the change replaces CT 500 (or re-creates it) and re-runs every step after it. */
+async function replaceAndCheck(change: () => void, node: string, op = /replace/): Promise<void> {
   change();
   write();
   const preview = new OpsRecorder();
@@ -62,7 +63,7 @@ async function replaceAndCheck(change: () => void, node: string): Promise<void> 
   assert.deepEqual(preview.steps(), up.steps());
   const expected = ["container", "feature-marker", "app", "health", "snapshot", "retention"].map((s) => `ct-500-${s}`);
   assert.deepEqual([...up.ops.keys()].filter((n) => n.startsWith("ct-500-")).sort(), [...expected].sort());
-  assert.match(up.ops.get("ct-500-container")!.join(), /replace/);
+  assert.match(up.ops.get("ct-500-container")!.join(), op);
   await assertRebuilt(node, since, up);
   const after = new OpsRecorder();
   const again = await stack.stack.preview({ onEvent: after.onEvent });
@@ -107,4 +108,16 @@ describe("a replaced container runs every step after it again", () => {
   it("node", () => replaceAndCheck(() => { ct().node = "pve2"; }, "pve2"));
   it("template → clone source", () => replaceAndCheck(() => { delete ct().template; ct().node = "pve1"; ct().clone_from_ctid = "501"; }, "pve1"));
   it("clone source", () => replaceAndCheck(() => { ct().clone_from_ctid = "502"; }, "pve1"));
+
+  it("a replacement whose create lost its connection: the next up re-creates it and runs every step", async () => {
+    delete ct().clone_from_ctid;
+    ct().template = TEMPLATE;
+    write();
+    setFaults(t.cluster.root, "pve1", [{ cmd: "create", vmid: 500, nth: 1, action: "drop" }]);
+    await assert.rejects(stack.stack.up(), /dropped while a command was running/);
+    setFaults(t.cluster.root, "pve1", []);
+    await waitNoActiveTask(pool, t.nodes[0]!, 500);
+    // State holds the half-made container (partially initialised) and the steps of the one it replaced.
+    await replaceAndCheck(() => undefined, "pve1", /update/);
+  });
 });
