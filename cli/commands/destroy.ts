@@ -37,7 +37,9 @@ Exit codes:
 /** Runs `phoenix destroy`; resolves to the exit code. */
 export async function runDestroyCommand(argv: string[], io: CliIo): Promise<number> {
   return runGuarded("destroy", io, async () => {
-    const { common, positionals } = parseCommand(argv);
+    // `--force` is recognised only to say why it is gone, instead of the argument parser's generic text.
+    const { common, values, positionals } = parseCommand(argv, { force: { type: "boolean" } });
+    if (values.force) throw new UsageError("there is no --force: the state records which containers clone from or depend on which, and a container cannot be destroyed while those stay; name them too (without --force, the refusal prints the command)");
     if (common.help) {
       io.stdout(`${DESTROY_HELP}\n`);
       return ExitCode.ok;
