@@ -130,6 +130,7 @@ const EDITS: Record<string, (c: Ct, r: number) => void> = {
   appScript: (_c, r) => { fs.appendFileSync(path.join(dir, "app.sh"), `echo edit ${r}\n`); },
   keepLast: () => { config.snapshot_retention.keep_last = config.snapshot_retention.keep_last === 3 ? 2 : 3; },
   finalSnapshot: (c) => { c.final_snapshot = c.final_snapshot === false; },
+  templateSnapshot: (c) => { c.template_snapshot_name = c.template_snapshot_name ? undefined : "golden"; },
 };
 
 describe("property: the preview's steps are the up's steps", () => {
