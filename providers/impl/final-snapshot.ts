@@ -1,7 +1,8 @@
 /**
  * The final snapshot after a converge, and the template snapshot that clones are made from.
- * A final snapshot is taken only when something in the container changed in this up (the trigger, built from
- * the generations of the container and its steps, changed): an up with no changes takes none.
+ * A final snapshot is taken whenever this step runs: when something in the container changed in this up (the
+ * trigger, built from the container's step key and the steps' generations, changed), when the template snapshot was
+ * missing, or when final_snapshot was switched on. An up with no changes takes none.
  */
 import { buildSnapshotDescription, buildSnapshotName } from "../../core/retention/snapshot-name";
 import { readSnapshotList, readSnapshotListFromInventory } from "../../host/container-io";
