@@ -82,11 +82,13 @@ export function describeChangeSet(vmid: number, changes: ContainerChangeSet, res
 }
 
 /**
- * What PVE cannot do of a planned change, so preview refuses it before an up would fail half-way: the changes
- * against the state (`changes`) and against the live container as last observed (`live`, when known). A
- * replacement makes a new container at any size: nothing to refuse.
+ * What PVE cannot do of a change the config asks for (a smaller disk than the state's), so preview refuses it
+ * before an up would fail half-way; the live container as last observed (`live`, when known) adds its sizes. A
+ * replacement makes a new container at any size: nothing to refuse. A disk grown by hand beyond an unchanged
+ * config is no request: it is left as it is (refusing it in `diff` would also fail every `pulumi refresh`,
+ * whose own diff compares the refreshed disk with the unchanged config).
  */
 export function refusedChanges(changes: ContainerChangeSet, live: Pick<ApplyPlan, "refusals"> | undefined): string[] {
-  if (changes.replace.length) return [];
+  if (changes.replace.length || changes.refusals.length === 0) return [];
   return [...new Set([...changes.refusals.map((r) => r.reason), ...(live?.refusals ?? [])])];
 }

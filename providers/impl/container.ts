@@ -65,6 +65,7 @@ export async function diff(_id: string, olds: ContainerOutputs, news: ContainerI
   } else if (waiting.length) {
     log(`CT ${news.vmid} on ${news.node}: ${waiting.join(", ")} pending until the container restarts (restart_policy: never; 'phoenix restart ${news.vmid}' applies it)`);
   }
+  for (const r of drift?.refusals ?? []) log(`note: ${r}; until then the disk stays as it is`);
   return {
     changes: changes.changed.length > 0 || drifted,
     replaces: changes.replace,
@@ -238,7 +239,8 @@ async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: 
   }
   if (!observed.exists) throw new PhoenixError("pct-not-found", `CT ${inputs.vmid} does not exist on node '${inputs.node}'`, { hint: "run `pulumi refresh` so the state forgets it, then `pulumi up` creates it again" });
   const plan = planApply(observed, inputs);
-  if (plan.refusals.length) throw new PhoenixError("config", plan.refusals.join("\n"));
+  // Only a disk grown by hand beyond the config gets here (diff refuses a config that asks for a shrink).
+  for (const r of plan.refusals) log(`note: ${r}; until then the disk stays as it is`);
   if (isEmptyPlan(plan)) return outputsOf(inputs, observed, [], identity);
   const vmid = inputs.vmid;
   await sequencer().mutate(inputs.node, [vmid], `configure CT ${vmid}`, async () => {

@@ -15,7 +15,8 @@ import fc from "fast-check";
 import { phoenixProgram } from "../../components/stack-program";
 import { installTemplate } from "../../testbed/templates";
 import { startTestNodes, TestNodes } from "../helpers/sshd";
-import { mutatingSince, readCommandLog } from "../helpers/sim-node";
+import { mutatingSince, onNode, readCommandLog } from "../helpers/sim-node";
+import { SshPool } from "../../host/ssh-pool";
 import { openStack, REPO_ROOT, TestStack } from "../helpers/pulumi-engine";
 import { OpsRecorder } from "../helpers/engine-ops";
 
@@ -24,6 +25,7 @@ const TEMPLATE = "local:vztmpl/busybox-tiny_1.36_amd64.tar.gz";
 const OTHER_TEMPLATE = "local:vztmpl/busybox-other_1.36_amd64.tar.gz";
 type Ct = Record<string, unknown> & { health_check: { command: string; retries: number; interval: number } };
 let t: TestNodes;
+let pool: SshPool;
 let stack: TestStack;
 let dir: string;
 let config: { snapshot_retention: { keep_last: number }; lxc_configs: Record<string, Ct> };
@@ -46,6 +48,7 @@ async function cycle(): Promise<{ preview: OpsRecorder; up: OpsRecorder; after: 
 
 before(async () => {
   t = await startTestNodes(1);
+  pool = new SshPool({ credentials: t.credentials });
   const template = installTemplate(t.cluster.root, NODE, "busybox");
   const cache = path.join(t.cluster.root, "nodes", NODE, "template", "cache");
   fs.copyFileSync(path.join(cache, path.basename(template)), path.join(cache, path.basename(OTHER_TEMPLATE)));
@@ -64,6 +67,7 @@ before(async () => {
 });
 after(async () => {
   await stack?.stack.destroy().catch(() => undefined);
+  await pool?.close();
   await t?.stop();
 });
 
@@ -106,6 +110,26 @@ describe("a disk shrink", () => {
     await assert.rejects(stack.stack.up(), /PVE cannot shrink it/);
     assert.deepEqual(mutatingSince(t.cluster.root, NODE, since), []);
     ct().storage_size_gb = 2;
+  });
+
+  it("grown by hand beyond the config: refresh works, the disk is left as it is with a note, a smaller size is refused", async () => {
+    write();
+    await onNode(pool, t.nodes[0]!, ["pct", "resize", "500", "rootfs", "3G"]);
+    await stack.stack.refresh();
+    const preview = new OpsRecorder();
+    await stack.stack.preview({ onEvent: preview.onEvent });
+    assert.deepEqual(preview.steps(), []);
+    assert.ok(preview.diagnostics.some((d) => d.includes("note: CT 500: rootfs is 3 GiB and PVE cannot shrink it to 2 GiB; set storage_size_gb to 3 or more")), preview.diagnostics.join(""));
+    const since = mark();
+    await stack.stack.up();
+    assert.deepEqual(mutatingSince(t.cluster.root, NODE, since), []);
+    ct().storage_size_gb = 1;
+    write();
+    await assert.rejects(stack.stack.preview(), /CT 500: rootfs is 3 GiB and PVE cannot shrink it to 1 GiB/);
+    ct().storage_size_gb = 3;
+    const { preview: grown, up, after } = await cycle();
+    assert.deepEqual(grown.steps(), up.steps());
+    assert.deepEqual(after.steps(), []);
   });
 });
 

@@ -48,9 +48,11 @@ describe("changes PVE cannot make", () => {
       assert.equal(e.message, "CT 912: rootfs is 2 GiB and PVE cannot shrink it to 1 GiB; set storage_size_gb to 2 or more (a smaller disk needs a new container: phoenix destroy 912, then phoenix up)");
       return true;
     });
-    // Grown by hand to 4 GiB: the config's 2 GiB can no longer be reached either.
+    // Grown by hand to 4 GiB: a config asking for less is refused with the live size too.
     const grown = outputsOf(baseInputs({ rootfsGiB: 2 }), convergedObserved(baseInputs({ rootfsGiB: 4 })));
-    await assert.rejects(container.diff("950", grown, baseInputs({ rootfsGiB: 2 })), /rootfs is 4 GiB and PVE cannot shrink it to 2 GiB/);
+    await assert.rejects(container.diff("950", grown, baseInputs({ rootfsGiB: 1 })), /rootfs is 4 GiB and PVE cannot shrink it to 1 GiB/);
+    // An unchanged config is no request to shrink (and a refresh's own diff must not fail): no change, a note.
+    assert.equal((await container.diff("950", grown, baseInputs({ rootfsGiB: 2 }))).changes, false);
   });
 
   it("refuses a volume shrink on the same storage, not one moved to another storage, nor anything in a replacement", () => {
