@@ -12,7 +12,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerSpec, PhoenixConfig } from "../core/config/types";
 import { buildContainerInputs } from "../core/container/from-spec";
-import { stepKeyOf } from "../core/container/identity";
+import { buildStepKey } from "../core/container/identity";
 import { NodeConnection } from "../core/container/inputs";
 import { buildFeatureEnv, CatalogFeature, collectInheritedFeatures, hashFeatureInputs } from "../core/features/feature-env";
 import { DEFAULT_SNAPSHOT_PREFIX } from "../core/retention/snapshot-name";
@@ -82,7 +82,7 @@ export class LxcContainer extends pulumi.ComponentResource {
     const target = { vmid: spec.ctid, node: args.node, connection: args.connection };
 
     this.container = this.createContainer(name, args);
-    this.containerKey = pulumi.all([this.container.instance, this.container.generation]).apply(([instance, generation]) => stepKeyOf(instance, generation));
+    this.containerKey = pulumi.all([this.container.instance, this.container.generation]).apply(([instance, generation]) => buildStepKey(instance, generation));
     const generations: pulumi.Output<number | string>[] = [this.containerKey];
     let previous: pulumi.Resource = this.container;
 

@@ -103,11 +103,11 @@ function planDisks(observed: ObservedContainer, inputs: ContainerInputs, plan: A
     plan.resize.push({ disk: "rootfs", sizeGiB: inputs.rootfsGiB });
     plan.changes.push(`rootfs: ${rootSize}G → ${inputs.rootfsGiB}G`);
   } else if (Number.isFinite(rootSize) && inputs.rootfsGiB < rootSize) {
-    plan.refusals.push(shrinkRefusal(inputs.vmid, "rootfs", rootSize, inputs.rootfsGiB));
+    plan.refusals.push(buildShrinkRefusal(inputs.vmid, "rootfs", rootSize, inputs.rootfsGiB));
   }
   for (const m of parseLiveMounts(observed.options)) {
     const v = inputs.volumes.find((x) => x.mountPoint === m.mountPoint && x.storage === m.volume.split(":")[0]);
-    if (v && m.sizeGiB !== undefined && v.sizeGiB < m.sizeGiB) plan.refusals.push(shrinkRefusal(inputs.vmid, `volume ${m.mountPoint}`, m.sizeGiB, v.sizeGiB));
+    if (v && m.sizeGiB !== undefined && v.sizeGiB < m.sizeGiB) plan.refusals.push(buildShrinkRefusal(inputs.vmid, `volume ${m.mountPoint}`, m.sizeGiB, v.sizeGiB));
   }
   const mounts: MountPlan = planMounts(observed.options, inputs);
   if (isEmptyMountPlan(mounts)) return;
@@ -129,7 +129,7 @@ function planDisks(observed: ObservedContainer, inputs: ContainerInputs, plan: A
  * The refusal of a disk shrink, in the config's terms, with the fix. PVE's `pct resize` only grows a disk
  * (a smaller size fails with "unable to shrink disk size"), so a smaller disk means a new container.
  */
-export function shrinkRefusal(vmid: number, disk: string, currentGiB: number, wantedGiB: number): string {
+export function buildShrinkRefusal(vmid: number, disk: string, currentGiB: number, wantedGiB: number): string {
   const field = disk === "rootfs" ? "storage_size_gb" : `the size_gb of the ${disk}`;
   return `CT ${vmid}: ${disk} is ${currentGiB} GiB and PVE cannot shrink it to ${wantedGiB} GiB; set ${field} to ${currentGiB} or more (a smaller disk needs a new container: phoenix destroy ${vmid}, then phoenix up)`;
 }

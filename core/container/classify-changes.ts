@@ -5,7 +5,7 @@
  */
 import { CONTAINER_CHANGE_POLICY, ChangeClass, classifyMountListChange } from "./change-policy";
 import { ContainerInputs } from "./inputs";
-import { ApplyPlan, shrinkRefusal } from "./apply-plan";
+import { ApplyPlan, buildShrinkRefusal } from "./apply-plan";
 
 /** Fields compared as unordered sets: the order in the config carries no meaning for PVE. */
 const SET_FIELDS = new Set<keyof ContainerInputs>(["nameservers", "features", "tags", "lxcOptions", "gpus"]);
@@ -54,14 +54,14 @@ export function classifyContainerChanges(observed: ContainerInputs, desired: Con
     if (field === "volumes") cls = classifyMountListChange(observed.volumes ?? [], desired.volumes ?? []);
     if (field === "bindMounts") cls = classifyMountListChange(observed.bindMounts ?? [], desired.bindMounts ?? []);
     if (field === "rootfsGiB" && desired.rootfsGiB < observed.rootfsGiB) {
-      result.refusals.push({ field, reason: shrinkRefusal(desired.vmid, "rootfs", observed.rootfsGiB, desired.rootfsGiB) });
+      result.refusals.push({ field, reason: buildShrinkRefusal(desired.vmid, "rootfs", observed.rootfsGiB, desired.rootfsGiB) });
     }
     if (field === "volumes") {
       for (const v of desired.volumes ?? []) {
         // A volume moved to another storage is a new volume: any size is fine.
         const before = (observed.volumes ?? []).find((o) => o.mountPoint === v.mountPoint && o.storage === v.storage);
         if (before && v.sizeGiB < before.sizeGiB) {
-          result.refusals.push({ field, reason: shrinkRefusal(desired.vmid, `volume ${v.mountPoint}`, before.sizeGiB, v.sizeGiB) });
+          result.refusals.push({ field, reason: buildShrinkRefusal(desired.vmid, `volume ${v.mountPoint}`, before.sizeGiB, v.sizeGiB) });
         }
       }
     }
@@ -88,7 +88,7 @@ export function describeChangeSet(vmid: number, changes: ContainerChangeSet, res
  * config is no request: it is left as it is (refusing it in `diff` would also fail every `pulumi refresh`,
  * whose own diff compares the refreshed disk with the unchanged config).
  */
-export function refusedChanges(changes: ContainerChangeSet, live: Pick<ApplyPlan, "refusals"> | undefined): string[] {
+export function planRefusals(changes: ContainerChangeSet, live: Pick<ApplyPlan, "refusals"> | undefined): string[] {
   if (changes.replace.length || changes.refusals.length === 0) return [];
   return [...new Set([...changes.refusals.map((r) => r.reason), ...(live?.refusals ?? [])])];
 }

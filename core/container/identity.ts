@@ -8,7 +8,7 @@
  */
 
 /** A new instance value: creation time and randomness, unique per container ever made by this tool. */
-export function newInstanceId(now: number, random: number): string {
+export function buildInstanceId(now: number, random: number): string {
   return `${now.toString(36)}${Math.floor(random * 36 ** 4).toString(36).padStart(4, "0")}`;
 }
 
@@ -16,6 +16,6 @@ export function newInstanceId(now: number, random: number): string {
  * The value the steps after a container key on. State written before instances existed has none: its key stays
  * the bare generation, so an upgrade alone re-runs nothing.
  */
-export function stepKeyOf(instance: string | undefined, generation: number): string {
+export function buildStepKey(instance: string | undefined, generation: number): string {
   return instance ? `${instance}:${generation}` : String(generation);
 }

@@ -3,11 +3,11 @@
  * update by the same converge; read for drift; delete with purge. The provider object in
  * providers/container.ts loads this module lazily and forwards each call.
  */
-import { classifyContainerChanges, describeChangeSet, refusedChanges } from "../../core/container/classify-changes";
+import { classifyContainerChanges, describeChangeSet, planRefusals } from "../../core/container/classify-changes";
 import { findOwner, hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
 import { ContainerInputs } from "../../core/container/inputs";
 import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
-import { newInstanceId } from "../../core/container/identity";
+import { buildInstanceId } from "../../core/container/identity";
 import { PhoenixError } from "../../core/errors";
 import { readObservedContainer, readObservedFromInventory, writeNodeApparmorProfile, writeRawLines, ObservedWithFile } from "../../host/container-io";
 import { checkContainerInputs, UNKNOWN } from "./container-check";
@@ -39,7 +39,7 @@ interface Identity {
   instance?: string;
 }
 
-const mintInstance = () => newInstanceId(Date.now(), Math.random());
+const mintInstance = () => buildInstanceId(Date.now(), Math.random());
 
 const log = (line: string) => console.log(`[phoenix] ${line}`);
 
@@ -52,7 +52,7 @@ export async function diff(_id: string, olds: ContainerOutputs, news: ContainerI
   const changes = classifyContainerChanges(olds, news, running);
   const drift = olds.observed ? planApply(olds.observed, news) : undefined;
   // PVE cannot make it (a disk shrink): refused here, so preview says so instead of the up failing half-way.
-  const refused = refusedChanges(changes, drift);
+  const refused = planRefusals(changes, drift);
   if (refused.length) throw new PhoenixError("config", refused.join("\n"));
   // With restart_policy never, a change already waiting for a restart is settled until someone restarts the
   // container: reported, not a change (else every up would "apply" it again and take a new snapshot).

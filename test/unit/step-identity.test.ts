@@ -5,8 +5,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { classifyContainerChanges, refusedChanges } from "../../core/container/classify-changes";
-import { newInstanceId, stepKeyOf } from "../../core/container/identity";
+import { classifyContainerChanges, planRefusals } from "../../core/container/classify-changes";
+import { buildInstanceId, buildStepKey } from "../../core/container/identity";
 import { planApply } from "../../core/container/apply-plan";
 import * as container from "../../providers/impl/container";
 import * as feature from "../../providers/impl/feature";
@@ -19,10 +19,10 @@ const outputsOf = (inputs: ReturnType<typeof baseInputs>, observed = convergedOb
 
 describe("step identity", () => {
   it("gives every new container another key, and keeps state from before instances on the bare generation", () => {
-    assert.notEqual(stepKeyOf(newInstanceId(1_700_000_000_000, 0.1), 1), stepKeyOf(newInstanceId(1_700_000_000_001, 0.1), 1));
-    assert.notEqual(stepKeyOf(newInstanceId(1_700_000_000_000, 0.1), 1), stepKeyOf(newInstanceId(1_700_000_000_000, 0.2), 1));
-    assert.equal(stepKeyOf(undefined, 3), "3");
-    assert.equal(stepKeyOf("abc", 3), "abc:3");
+    assert.notEqual(buildStepKey(buildInstanceId(1_700_000_000_000, 0.1), 1), buildStepKey(buildInstanceId(1_700_000_000_001, 0.1), 1));
+    assert.notEqual(buildStepKey(buildInstanceId(1_700_000_000_000, 0.1), 1), buildStepKey(buildInstanceId(1_700_000_000_000, 0.2), 1));
+    assert.equal(buildStepKey(undefined, 3), "3");
+    assert.equal(buildStepKey("abc", 3), "abc:3");
   });
 
   it("a feature keyed on a legacy numeric generation sees the same key as unchanged, a new container's as changed", async () => {
@@ -57,7 +57,7 @@ describe("changes PVE cannot make", () => {
 
   it("refuses a volume shrink on the same storage, not one moved to another storage, nor anything in a replacement", () => {
     const vol = (storage: string, sizeGiB: number) => baseInputs({ volumes: [{ mountPoint: "/data", storage, sizeGiB }] });
-    const check = (a: ReturnType<typeof baseInputs>, b: ReturnType<typeof baseInputs>) => refusedChanges(classifyContainerChanges(a, b, true), planApply(convergedObserved(a), b));
+    const check = (a: ReturnType<typeof baseInputs>, b: ReturnType<typeof baseInputs>) => planRefusals(classifyContainerChanges(a, b, true), planApply(convergedObserved(a), b));
     assert.match(check(vol("local-lvm", 4), vol("local-lvm", 2)).join(), /volume \/data is 4 GiB and PVE cannot shrink it to 2 GiB/);
     assert.deepEqual(check(vol("local-lvm", 4), vol("local-zfs", 2)), []);
     assert.deepEqual(check(baseInputs({ rootfsGiB: 8 }), baseInputs({ rootfsGiB: 4, storage: "local-zfs" })), []);
