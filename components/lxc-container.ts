@@ -13,6 +13,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerSpec, PhoenixConfig } from "../core/config/types";
 import { buildContainerInputs } from "../core/container/from-spec";
+import { buildStepKey } from "../core/container/identity";
 import { NodeConnection } from "../core/container/inputs";
 import { buildFeatureEnv, CatalogFeature, collectInheritedFeatures, hashFeatureInputs } from "../core/features/feature-env";
 import { DEFAULT_SNAPSHOT_PREFIX } from "../core/retention/snapshot-name";
@@ -62,6 +63,8 @@ export interface LxcContainerArgs {
 export class LxcContainer extends pulumi.ComponentResource {
   /** The container resource itself. */
   readonly container: Container;
+  /** What the steps after the container key on: new for a new container, changed by every update of it. */
+  readonly containerKey: pulumi.Output<string>;
   /** Feature resources in install order. */
   readonly features: Feature[] = [];
   /** The final-snapshot step. */
@@ -87,10 +90,11 @@ export class LxcContainer extends pulumi.ComponentResource {
     const target = { vmid: spec.ctid, node: args.node, connection: args.connection };
 
     this.container = this.createContainer(name, args);
-    const generations: pulumi.Output<number>[] = [this.container.generation];
+    this.containerKey = pulumi.all([this.container.instance, this.container.generation]).apply(([instance, generation]) => buildStepKey(instance, generation));
+    const generations: pulumi.Output<number | string>[] = [this.containerKey];
     let previous: pulumi.Resource = this.container;
     if (spec.firewall) {
-      previous = new Firewall(`${name}-firewall`, { ...target, ...desiredFirewall(spec.firewall), trigger: this.container.generation }, { parent: this, dependsOn: [previous] });
+      previous = new Firewall(`${name}-firewall`, { ...target, ...desiredFirewall(spec.firewall), trigger: this.containerKey }, { parent: this, dependsOn: [previous] });
     }
 
     for (const feature of spec.features) {
@@ -122,7 +126,8 @@ export class LxcContainer extends pulumi.ComponentResource {
       policy: spec.retention,
       pins: spec.snapshotPins,
       cloneSources: this.cloneSources(args),
-      trigger: this.snapshot.lastSnapshot,
+      // Without final snapshots there is no new one to prune after: a constant, so preview does not show a run.
+      trigger: spec.finalSnapshot ? this.snapshot.lastSnapshot : "",
     }, { parent: this, dependsOn: [this.snapshot] });
 
     this.ready = this.retention;
@@ -148,7 +153,7 @@ export class LxcContainer extends pulumi.ComponentResource {
       scripts,
       env,
       contentHash: hashFeatureInputs({ ...scripts }, env),
-      trigger: this.container.generation,
+      trigger: this.containerKey,
       siblings: spec.features,
     }, { parent: this, dependsOn: [after] });
   }
@@ -164,6 +169,7 @@ export class LxcContainer extends pulumi.ComponentResource {
       script,
       configJson,
       contentHash: hashFeatureInputs({ script }, { config: configJson }),
+      trigger: this.containerKey,
     }, { parent: this, dependsOn: [after] });
   }
 

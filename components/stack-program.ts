@@ -50,6 +50,8 @@ export interface ContainerSummary {
   ip: string;
   features: string[];
   lastSnapshot: pulumi.Output<string>;
+  /** Changes waiting for a restart (restart_policy never), as of the last up or refresh. */
+  pendingRestart: pulumi.Output<string[]>;
 }
 
 /** The project root of the running program: the engine's, else the nearest Pulumi.yaml above the working directory. */
@@ -74,7 +76,7 @@ export function phoenixProgram(settings: StackSettings = readStackSettings(), pr
   const containers: Record<string, ContainerSummary> = {};
   for (const [ctid, c] of fleet.containers) {
     const spec = loaded.specs.get(ctid)!;
-    containers[String(ctid)] = { node: c.node, status: c.status, ip: spec.network.ip, features: spec.features, lastSnapshot: c.lastSnapshot };
+    containers[String(ctid)] = { node: c.node, status: c.status, ip: spec.network.ip, features: spec.features, lastSnapshot: c.lastSnapshot, pendingRestart: c.container.pendingRestart };
   }
   return { containers };
 }

@@ -24,8 +24,10 @@ export class Container extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<string>;
   /** Changes waiting for a restart (restart_policy never). */
   declare readonly pendingRestart: pulumi.Output<string[]>;
-  /** Increases whenever an up changed the container; the final snapshot keys on it. */
+  /** Increases with every create and update of the container; the steps after it key on it. */
   declare readonly generation: pulumi.Output<number>;
+  /** New for every new container (create, replacement, re-create); undefined in state from before it existed. */
+  declare readonly instance: pulumi.Output<string | undefined>;
   /** The live configuration as last observed. */
   declare readonly observed: pulumi.Output<{ options: Record<string, string>; rawLines: string[]; running: boolean }>;
 
@@ -33,7 +35,7 @@ export class Container extends pulumi.dynamic.Resource {
     super(
       containerProvider,
       name,
-      { ...args, status: undefined, pendingRestart: undefined, generation: undefined, observed: undefined, lastChanges: undefined },
+      { ...args, status: undefined, pendingRestart: undefined, generation: undefined, instance: undefined, observed: undefined, lastChanges: undefined },
       opts,
       "phoenix",
       "Container",

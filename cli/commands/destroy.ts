@@ -1,6 +1,8 @@
 /**
- * `phoenix destroy <ctid…> [--force]`: destroys exactly the named containers (their component and every step
- * resource, as recorded in the stack's state) with a targeted engine destroy.
+ * `phoenix destroy <ctid…>`: destroys exactly the named containers (their component and every step resource, as
+ * recorded in the stack's state) with a targeted engine destroy. A container another one clones from or depends
+ * on is refused with the command that destroys them together: the state records that dependency, and the engine
+ * refuses to destroy a resource while one that depends on it stays (so a `--force` could never work).
  */
 import { CliIo, ExitCode } from "../io";
 import { checkKnownCtids, exitCodeOfFailedRun, openSession, runGuarded } from "../command-runner";
@@ -10,17 +12,16 @@ import { ProgressTracker } from "../progress";
 import { findBlockingDependents, selectContainerUrns } from "../targets";
 
 /** The help text of `phoenix destroy`. */
-export const DESTROY_HELP = `Usage: phoenix destroy <ctid…> [--force] [--json] [--stack NAME] [--cwd DIR] [--config FILE]
+export const DESTROY_HELP = `Usage: phoenix destroy <ctid…> [--json] [--stack NAME] [--cwd DIR] [--config FILE]
 
 Destroy exactly the named containers (stop, destroy with purge) and remove them from the stack's state.
 Nothing else is touched. Refused when another container of the containers file clones from or depends on
-one of them, unless --force.
+one of them: name those too (the refusal prints the command).
 
 The containers file still lists them: the next 'phoenix up' (or 'pulumi up') creates them again. Remove
 them from the file to keep them gone.
 
 Options:
-  --force        destroy even when other containers depend on them
   --json         print {ok, destroyed: [ctid…], changes} on stdout
 ${COMMON_OPTIONS_HELP}
   -h, --help     show this help
@@ -37,7 +38,9 @@ Exit codes:
 /** Runs `phoenix destroy`; resolves to the exit code. */
 export async function runDestroyCommand(argv: string[], io: CliIo): Promise<number> {
   return runGuarded("destroy", io, async () => {
+    // `--force` is recognised only to say why it is gone, instead of the argument parser's generic text.
     const { common, values, positionals } = parseCommand(argv, { force: { type: "boolean" } });
+    if (values.force) throw new UsageError("there is no --force: the state records which containers clone from or depend on which, and a container cannot be destroyed while those stay; name them too (without --force, the refusal prints the command)");
     if (common.help) {
       io.stdout(`${DESTROY_HELP}\n`);
       return ExitCode.ok;
@@ -47,9 +50,10 @@ export async function runDestroyCommand(argv: string[], io: CliIo): Promise<numb
     const session = await openSession(common, io);
     checkKnownCtids(session.config, ctids);
     const blocking = findBlockingDependents(session.config.config, ctids);
-    if (blocking.size && values.force !== true) {
+    if (blocking.size) {
       for (const [ctid, needing] of blocking) io.stderr(`phoenix destroy: CT ${ctid} is needed by CT ${needing.join(", ")} (clone source or dependency)\n`);
-      io.stderr("Destroy those too, or pass --force.\n");
+      const together = [...new Set([...ctids, ...[...blocking.values()].flat()])];
+      io.stderr(`Destroy them together: phoenix destroy ${together.join(" ")}\n`);
       return ExitCode.failed;
     }
     const urns = selectContainerUrns(await readStateUrns(session.stack), ctids);

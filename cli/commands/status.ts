@@ -1,6 +1,7 @@
 /**
  * `phoenix status [ctid…]`: each container of the containers file with its node, its live `pct status` (read
- * over SSH with the stack's nodes and key) and its last final snapshot from the stack outputs.
+ * over SSH with the stack's nodes and key), its last final snapshot and the changes waiting for a restart (both from
+ * the stack outputs).
  */
 import { PctError, SshError } from "../../core/errors";
 import type { CtStatus } from "../../core/pct-model";
@@ -14,12 +15,14 @@ import { COMMON_OPTIONS_HELP, ENGINE_ENV_HELP, parseCommand, parseCtids } from "
 export const STATUS_HELP = `Usage: phoenix status [ctid…] [--json] [--stack NAME] [--cwd DIR] [--config FILE]
 
 Show each container of the containers file (or only the named ones): its node, its live state read with
+Show each container of the containers file (or only the named ones): its node, its live state read with
 'pct list' over SSH (running, stopped, missing when the node has no such container, unreachable when the
 node cannot be reached, host-key when the node's host key is not the pinned one, auth-failed when the node
-refuses the SSH key), and its last final snapshot as of the last up.
+refuses the SSH key), its last final snapshot as of the last up, and the changes that wait for a restart
+(restart_policy never; 'phoenix restart <ctid>' applies them) as of the last up or refresh.
 
 Options:
-  --json         print a JSON array of {ctid, hostname, node, status, lastSnapshot?, error?}
+  --json         print a JSON array of {ctid, hostname, node, status, lastSnapshot?, pendingRestart?, error?}
 ${COMMON_OPTIONS_HELP}
   -h, --help     show this help
 
@@ -48,12 +51,14 @@ export interface StatusRow {
   node: string;
   status: "running" | "stopped" | "missing" | NodeProblem | "error";
   lastSnapshot?: string;
+  /** Keys changed but waiting for a restart. */
+  pendingRestart?: string[];
   error?: string;
 }
 
 /** Formats rows as an aligned table. */
 export function formatStatusTable(rows: readonly StatusRow[]): string {
-  const table = [["CTID", "HOSTNAME", "NODE", "STATUS", "LAST SNAPSHOT"], ...rows.map((r) => [String(r.ctid), r.hostname, r.node, r.status, r.lastSnapshot ?? "-"])];
+  const table = [["CTID", "HOSTNAME", "NODE", "STATUS", "LAST SNAPSHOT", "PENDING RESTART"], ...rows.map((r) => [String(r.ctid), r.hostname, r.node, r.status, r.lastSnapshot ?? "-", r.pendingRestart?.join(",") || "-"])];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
   const lines = table.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  "));
   for (const r of rows) if (r.error) lines.push(`CT ${r.ctid}: ${r.error}`);
@@ -88,8 +93,9 @@ export async function runStatusCommand(argv: string[], io: CliIo): Promise<numbe
         const row: StatusRow = { ctid, hostname: spec.hostname, node: access.nodeOf(spec), status: "error" };
         try {
           row.status = (await statusOf(spec)) ?? "missing";
-          const last = ((await outputs).containers?.value as Record<string, { lastSnapshot?: string }> | undefined)?.[String(ctid)]?.lastSnapshot;
-          if (last) row.lastSnapshot = last;
+          const summary = ((await outputs).containers?.value as Record<string, { lastSnapshot?: string; pendingRestart?: string[] }> | undefined)?.[String(ctid)];
+          if (summary?.lastSnapshot) row.lastSnapshot = summary.lastSnapshot;
+          if (summary?.pendingRestart?.length) row.pendingRestart = summary.pendingRestart;
         } catch (e) {
           if (e instanceof PctError && e.code === "pct-not-found") row.status = "missing";
           else {

@@ -5,7 +5,7 @@
  */
 import { ContainerInputs } from "./inputs";
 import { buildDesiredOptions, LIVE_KEYS, MANAGED_KEYS, sameOptionValue } from "./desired-options";
-import { isEmptyMountPlan, MountPlan, planMounts } from "./mount-plan";
+import { isEmptyMountPlan, MountPlan, parseLiveMounts, planMounts } from "./mount-plan";
 import { parsePropertyString, parseSizeGiB } from "./pve-values";
 import { buildDesiredRawLines } from "./raw-lines";
 
@@ -103,7 +103,11 @@ function planDisks(observed: ObservedContainer, inputs: ContainerInputs, plan: A
     plan.resize.push({ disk: "rootfs", sizeGiB: inputs.rootfsGiB });
     plan.changes.push(`rootfs: ${rootSize}G → ${inputs.rootfsGiB}G`);
   } else if (Number.isFinite(rootSize) && inputs.rootfsGiB < rootSize) {
-    plan.refusals.push(`rootfs is ${rootSize} GiB and PVE cannot shrink it to ${inputs.rootfsGiB} GiB; set storage_size_gb to ${rootSize} or more`);
+    plan.refusals.push(buildShrinkRefusal(inputs.vmid, "rootfs", rootSize, inputs.rootfsGiB));
+  }
+  for (const m of parseLiveMounts(observed.options)) {
+    const v = inputs.volumes.find((x) => x.mountPoint === m.mountPoint && x.storage === m.volume.split(":")[0]);
+    if (v && m.sizeGiB !== undefined && v.sizeGiB < m.sizeGiB) plan.refusals.push(buildShrinkRefusal(inputs.vmid, `volume ${m.mountPoint}`, m.sizeGiB, v.sizeGiB));
   }
   const mounts: MountPlan = planMounts(observed.options, inputs);
   if (isEmptyMountPlan(mounts)) return;
@@ -119,6 +123,15 @@ function planDisks(observed: ObservedContainer, inputs: ContainerInputs, plan: A
     if (observed.running) plan.needsRestart.push(r);
   }
   for (const r of mounts.resize) { plan.resize.push(r); plan.changes.push(`${r.disk}: grow to ${r.sizeGiB}G`); }
+}
+
+/**
+ * The refusal of a disk shrink, in the config's terms, with the fix. PVE's `pct resize` only grows a disk
+ * (a smaller size fails with "unable to shrink disk size"), so a smaller disk means a new container.
+ */
+export function buildShrinkRefusal(vmid: number, disk: string, currentGiB: number, wantedGiB: number): string {
+  const field = disk === "rootfs" ? "storage_size_gb" : `the size_gb of the ${disk}`;
+  return `CT ${vmid}: ${disk} is ${currentGiB} GiB and PVE cannot shrink it to ${wantedGiB} GiB; set ${field} to ${currentGiB} or more (a smaller disk needs a new container: phoenix destroy ${vmid}, then phoenix up)`;
 }
 
 function keepUserNotes(marker: string, description: string | undefined): string {

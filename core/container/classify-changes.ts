@@ -6,6 +6,7 @@
 import { CONTAINER_CHANGE_POLICY, ChangeClass, classifyMountListChange } from "./change-policy";
 import { describeFieldChange } from "./field-labels";
 import { ContainerInputs } from "./inputs";
+import { ApplyPlan, buildShrinkRefusal } from "./apply-plan";
 
 /** Fields compared as unordered sets: the order in the config carries no meaning for PVE. */
 const SET_FIELDS = new Set<keyof ContainerInputs>(["nameservers", "features", "tags", "lxcOptions", "gpus"]);
@@ -62,13 +63,14 @@ export function classifyContainerChanges(observed: ContainerInputs, desired: Con
     if (field === "volumes") cls = classifyMountListChange(observed.volumes ?? [], desired.volumes ?? []);
     if (field === "bindMounts") cls = classifyMountListChange(observed.bindMounts ?? [], desired.bindMounts ?? []);
     if (field === "rootfsGiB" && desired.rootfsGiB < observed.rootfsGiB) {
-      result.refusals.push({ field, reason: `the root disk is ${observed.rootfsGiB} GiB and PVE cannot shrink it to ${desired.rootfsGiB} GiB; set storage_size_gb back to ${observed.rootfsGiB} or more` });
+      result.refusals.push({ field, reason: buildShrinkRefusal(desired.vmid, "rootfs", observed.rootfsGiB, desired.rootfsGiB) });
     }
     if (field === "volumes") {
       for (const v of desired.volumes ?? []) {
-        const before = (observed.volumes ?? []).find((o) => o.mountPoint === v.mountPoint);
+        // A volume moved to another storage is a new volume: any size is fine.
+        const before = (observed.volumes ?? []).find((o) => o.mountPoint === v.mountPoint && o.storage === v.storage);
         if (before && v.sizeGiB < before.sizeGiB) {
-          result.refusals.push({ field, reason: `the volume at ${v.mountPoint} is ${before.sizeGiB} GiB and PVE cannot shrink it to ${v.sizeGiB} GiB` });
+          result.refusals.push({ field, reason: buildShrinkRefusal(desired.vmid, `volume ${v.mountPoint}`, before.sizeGiB, v.sizeGiB) });
         }
       }
     }
@@ -89,4 +91,16 @@ export function describeChangeSet(vmid: number, changes: ContainerChangeSet, res
     changes.replace.includes(field) ? "replaces the container" : changes.restart.includes(field) ? restartNote : "live";
   const parts = changes.changed.map((field) => `${describeFieldChange(field, observed[field], desired[field])} (${note(field)})`);
   return `CT ${vmid}: ${parts.length ? parts.join("; ") : "no changes"}`;
+}
+
+/**
+ * What PVE cannot do of a change the config asks for (a smaller disk than the state's), so preview refuses it
+ * before an up would fail half-way; the live container as last observed (`live`, when known) adds its sizes. A
+ * replacement makes a new container at any size: nothing to refuse. A disk grown by hand beyond an unchanged
+ * config is no request: it is left as it is (refusing it in `diff` would also fail every `pulumi refresh`,
+ * whose own diff compares the refreshed disk with the unchanged config).
+ */
+export function planRefusals(changes: ContainerChangeSet, live: Pick<ApplyPlan, "refusals"> | undefined): string[] {
+  if (changes.replace.length || changes.refusals.length === 0) return [];
+  return [...new Set([...changes.refusals.map((r) => r.reason), ...(live?.refusals ?? [])])];
 }

@@ -21,6 +21,11 @@ export interface AppScriptInputs extends StepTarget {
   contentHash: string;
   /** Time limit in ms. @default 1800000 */
   timeoutMs?: number;
+  /**
+   * The container's step key (core/container/identity): a new or changed container runs the script again.
+   * Absent in state from before it existed (then only the content decides).
+   */
+  trigger?: string;
 }
 
 /** Outputs. */
@@ -29,9 +34,10 @@ export interface AppScriptOutputs extends AppScriptInputs {
   generation: number;
 }
 
-/** Pure: the script runs again only when its content or the config changed. */
+/** Pure: the script runs again when its content or the config changed, or its container is new or changed. */
 export async function diff(_id: string, olds: AppScriptOutputs, news: AppScriptInputs) {
-  return { changes: olds.contentHash !== news.contentHash || olds.vmid !== news.vmid };
+  const triggered = olds.trigger !== undefined && olds.trigger !== news.trigger;
+  return { changes: olds.contentHash !== news.contentHash || olds.vmid !== news.vmid || triggered };
 }
 
 async function apply(inputs: AppScriptInputs, generation: number): Promise<AppScriptOutputs> {

@@ -3,10 +3,11 @@
  * update by the same converge; read for drift; delete with purge. The provider object in
  * providers/container.ts loads this module lazily and forwards each call.
  */
-import { classifyContainerChanges, describeChangeSet } from "../../core/container/classify-changes";
+import { classifyContainerChanges, describeChangeSet, planRefusals } from "../../core/container/classify-changes";
 import { findOwner, hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
 import { ContainerInputs } from "../../core/container/inputs";
 import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
+import { buildInstanceId } from "../../core/container/identity";
 import { PhoenixError } from "../../core/errors";
 import { readObservedContainer, readObservedFromInventory, writeNodeApparmorProfile, writeRawLines, ObservedWithFile } from "../../host/container-io";
 import { checkContainerInputs, UNKNOWN } from "./container-check";
@@ -26,9 +27,19 @@ export interface ContainerOutputs extends ContainerInputs {
   pendingRestart: string[];
   /** What the last create/update changed, one line per key. */
   lastChanges: string[];
-  /** Increases whenever a create/update changed something; downstream resources (final snapshot) key on it. */
+  /** Increases with every create and update; the steps after the container key on it (core/container/identity). */
   generation: number;
+  /** New for every container this tool brings into being (absent in state from before it existed). */
+  instance?: string;
 }
+
+/** Who the outputs describe: the container made (or adopted) in one create, and how often it was converged. */
+interface Identity {
+  generation: number;
+  instance?: string;
+}
+
+const mintInstance = () => buildInstanceId(Date.now(), Math.random());
 
 const log = (line: string) => console.log(`[phoenix] ${line}`);
 
@@ -40,12 +51,21 @@ export async function diff(_id: string, olds: ContainerOutputs, news: ContainerI
   const running = olds.observed?.running ?? olds.running;
   const changes = classifyContainerChanges(olds, news, running);
   const drift = olds.observed ? planApply(olds.observed, news) : undefined;
+  // PVE cannot make it (a disk shrink): refused here, so preview says so instead of the up failing half-way.
+  const refused = planRefusals(changes, drift);
+  if (refused.length) throw new PhoenixError("config", refused.join("\n"));
+  // With restart_policy never, a change already waiting for a restart is settled until someone restarts the
+  // container: reported, not a change (else every up would "apply" it again and take a new snapshot).
+  const waiting = news.restartPolicy === "never" ? drift?.needsRestart ?? [] : [];
   // Power state alone is not drift: `phoenix stop` must survive `up` and `up --refresh` (issue 7). A container
   // is still started when it is created, and when an update for another reason converges it.
-  const drifted = drift !== undefined && !isEmptyPlan({ ...drift, power: undefined }) && changes.changed.length === 0;
+  const drifted = drift !== undefined && !isEmptyPlan({ ...drift, power: undefined, needsRestart: waiting.length ? [] : drift.needsRestart }) && changes.changed.length === 0;
   if (changes.changed.length || drifted) {
-    log(drifted ? `CT ${news.vmid} on ${news.node}: drift — ${drift!.changes.join("; ")}` : describeChangeSet(news.vmid, changes, news.restartPolicy, olds, news));
+    log(drifted ? `CT ${news.vmid} on ${news.node}: drift — ${[...drift!.changes, ...drift!.needsRestart.map((k) => `${k} pending until a restart`)].join("; ")}` : describeChangeSet(news.vmid, changes, news.restartPolicy, olds, news));
+  } else if (waiting.length) {
+    log(`CT ${news.vmid} on ${news.node}: ${waiting.join(", ")} pending until the container restarts (restart_policy: never; 'phoenix restart ${news.vmid}' applies it)`);
   }
+  for (const r of drift?.refusals ?? []) log(`note: ${r}; until then the disk stays as it is`);
   return {
     changes: changes.changed.length > 0 || drifted,
     replaces: changes.replace,
@@ -72,28 +92,31 @@ export async function create(inputs: ContainerInputs): Promise<{ id: string; out
       // CT in state: the next up then updates it, which discards and redoes it, instead of finding a stranger.
       const after = await readObservedContainer(transport(), t, inputs.vmid, inputs).catch(() => undefined);
       if (after?.exists && after.lock === "create" && !(error instanceof PhoenixError && error.code === "pct-already-exists")) {
-        throw partialFailure(id, outputsOf(inputs, after, [], 0), error);
+        throw partialFailure(id, outputsOf(inputs, after, [], { generation: 0, instance: mintInstance() }), error);
       }
       throw error;
     }
   }
+  // A new container (or one adopted into this resource): the steps after it must all run for it.
+  const identity: Identity = { generation: 0, instance: mintInstance() };
   try {
     // Just created or cloned: stopped, as `pct create`/`clone` leave it (an adopted one's state is read).
-    return { id, outs: await converge(inputs, 0, existing.exists && !halfMade ? undefined : "stopped") };
+    return { id, outs: await converge(inputs, identity, existing.exists && !halfMade ? undefined : "stopped") };
   } catch (error) {
     // The container exists now: record it so the next up continues instead of colliding with it.
     const observed = await readObservedContainer(transport(), t, inputs.vmid, inputs).catch(() => existing);
-    throw partialFailure(id, outputsOf(inputs, observed, [], 1), error);
+    throw partialFailure(id, outputsOf(inputs, observed, [], { ...identity, generation: 1 }), error);
   }
 }
 
 /** Applies what changed; restarts when needed (unless restart_policy is never). */
 export async function update(id: string, olds: ContainerOutputs, news: ContainerInputs): Promise<{ outs: ContainerOutputs }> {
+  const identity: Identity = { generation: olds.generation ?? 0, instance: olds.instance };
   try {
-    return { outs: await converge(news, olds.generation ?? 0) };
+    return { outs: await converge(news, identity) };
   } catch (error) {
     const observed = await readObservedContainer(transport(), nodeTarget(news.node, news.connection), news.vmid, news).catch(() => olds.observed);
-    throw partialFailure(id, outputsOf(news, observed, [], olds.generation ?? 0), error);
+    throw partialFailure(id, outputsOf(news, observed, [], identity), error);
   }
 }
 
@@ -102,7 +125,11 @@ export async function read(id: string, props: ContainerOutputs) {
   // A refresh reads every resource at once: the node's inventory answers them all (host/inventory-reader).
   const observed = await readObservedFromInventory(inventory(), nodeTarget(props.node, props.connection), props.vmid, props);
   if (!observed.exists) return {};
-  return { id, props: outputsOf(props, observed, props.lastChanges ?? [], props.generation ?? 0) };
+  // PVE's pending section is the truth for keys; raw lines and the AppArmor file have none, so their pending
+  // restart is remembered from the up that wrote them, until the container is seen stopped.
+  const remembered = observed.running ? (props.pendingRestart ?? []).filter((k) => k === "lxc" || k === "apparmor") : [];
+  const pendingRestart = [...new Set([...Object.keys(observed.pending), ...remembered])];
+  return { id, props: outputsOf(props, observed, props.lastChanges ?? [], { generation: props.generation ?? 0, instance: props.instance }, pendingRestart) };
 }
 
 /** Stops and destroys with purge; already gone is success. Never destroys a container another owner manages. */
@@ -196,7 +223,10 @@ async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
  * Reads, plans, applies, restarts/starts as needed, reads again. An already converged CT costs one read.
  * `knownStatus`: the run state the caller just left it in (no `pct status` needed to learn it).
  */
-async function converge(inputs: ContainerInputs, generation: number, knownStatus?: CtStatus): Promise<ContainerOutputs> {
+async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: CtStatus): Promise<ContainerOutputs> {
+  // Every create and update is a new generation: preview cannot know in advance what an update will find, so
+  // it shows the steps after a changed container as changing, and they must then run (see core/container/identity).
+  let identity: Identity = { ...prior, generation: prior.generation + 1 };
   const client = clientFor(inputs.node, inputs.connection);
   const target = client.node;
   let observed = await readObservedContainer(transport(), target, inputs.vmid, { ...inputs, knownStatus });
@@ -204,12 +234,14 @@ async function converge(inputs: ContainerInputs, generation: number, knownStatus
     // State says this CT is ours; its create never finished (see create): nothing in it is worth keeping.
     await discardHalfCreated(inputs);
     await createFromSource(inputs);
+    identity = { ...identity, instance: mintInstance() };
     observed = await readObservedContainer(transport(), target, inputs.vmid, inputs);
   }
   if (!observed.exists) throw new PhoenixError("pct-not-found", `CT ${inputs.vmid} does not exist on node '${inputs.node}'`, { hint: "run `pulumi refresh` so the state forgets it, then `pulumi up` creates it again" });
   const plan = planApply(observed, inputs);
-  if (plan.refusals.length) throw new PhoenixError("config", `CT ${inputs.vmid}: ${plan.refusals.join("; ")}`);
-  if (isEmptyPlan(plan)) return outputsOf(inputs, observed, [], generation || 1);
+  // Only a disk grown by hand beyond the config gets here (diff refuses a config that asks for a shrink).
+  for (const r of plan.refusals) log(`note: ${r}; until then the disk stays as it is`);
+  if (isEmptyPlan(plan)) return outputsOf(inputs, observed, [], identity);
   const vmid = inputs.vmid;
   await sequencer().mutate(inputs.node, [vmid], `configure CT ${vmid}`, async () => {
     if (plan.apparmorFile) await writeNodeApparmorProfile(transport(), target, plan.apparmorFile.path, plan.apparmorFile.content);
@@ -236,10 +268,10 @@ async function converge(inputs: ContainerInputs, generation: number, knownStatus
   const onlyStarted = plan.power === "start" && plan.changes.length === 0 && plan.needsRestart.length === 0 && Object.keys(observed.pending).length === 0;
   const powerState = plan.power === "start" ? "running" : plan.power === "stop" ? "stopped" : undefined;
   const after = onlyStarted ? { ...observed, running: true } : await readObservedContainer(transport(), target, vmid, { ...inputs, knownStatus: powerState });
-  return outputsOf(inputs, after, plan.changes, generation + 1, pendingRestart);
+  return outputsOf(inputs, after, plan.changes, identity, pendingRestart);
 }
 
-function outputsOf(inputs: ContainerInputs, observed: ObservedContainer, changes: string[], generation: number, pendingRestart: string[] = []): ContainerOutputs {
+function outputsOf(inputs: ContainerInputs, observed: ObservedContainer, changes: string[], identity: Identity, pendingRestart: string[] = []): ContainerOutputs {
   const { confText: _omit, ...kept } = observed as ObservedWithFile;
-  return plainJson({ ...inputs, observed: kept, status: observed.running ? "running" : "stopped", pendingRestart, lastChanges: changes, generation });
+  return plainJson({ ...inputs, observed: kept, status: observed.running ? "running" : "stopped", pendingRestart, lastChanges: changes, ...identity });
 }

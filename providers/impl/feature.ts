@@ -23,8 +23,11 @@ export interface FeatureInputs extends StepTarget {
   env: Record<string, string>;
   /** Hash of scripts and env: the feature re-runs when it changes. */
   contentHash: string;
-  /** The container's generation: a changed container gets its guard checked again. */
-  trigger: number;
+  /**
+   * The container's step key (core/container/identity): a new or changed container gets its guard checked again.
+   * A number in state from before container instances (compared as text).
+   */
+  trigger: string | number;
   /** Install time limit in ms. @default 1800000 */
   installTimeoutMs?: number;
   /**
@@ -42,7 +45,7 @@ export interface FeatureOutputs extends FeatureInputs {
   guardOutput: string;
   /** `guard-passed` (nothing ran) or `installed`. */
   lastAction: "guard-passed" | "installed";
-  /** Increases when an install ran; the final snapshot keys on it. */
+  /** Increases every time the step ran (its preview showed it changing); the final snapshot keys on it. */
   generation: number;
 }
 
@@ -51,7 +54,7 @@ export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInput
   // A container's feature list changed: store the new one (the refresh guard batch waits for exactly these). State
   // from before siblings were recorded counts as unchanged, so an upgrade does not touch every feature.
   const siblingsChanged = olds.siblings !== undefined && news.siblings !== undefined && olds.siblings.join(",") !== news.siblings.join(",");
-  const changes = olds.contentHash !== news.contentHash || olds.installed === false || olds.trigger !== news.trigger || olds.vmid !== news.vmid || siblingsChanged;
+  const changes = olds.contentHash !== news.contentHash || olds.installed === false || String(olds.trigger) !== String(news.trigger) || olds.vmid !== news.vmid || siblingsChanged;
   if (olds.installed === false) stepLog(news, `feature ${news.feature} is not installed (${olds.guardOutput.trim() || "guard failed"}); the next up installs it`);
   const envChanges = describeEnvChanges(olds.env ?? {}, news.env ?? {});
   // Says why a feature runs again although its own container's entry did not change (e.g. PHX_DOCKER_NVIDIA_RUNTIME
@@ -77,7 +80,8 @@ async function apply(inputs: FeatureInputs, generation: number): Promise<Feature
     },
   });
   const [guard, install, verify] = result.steps;
-  if (guard?.exitCode === 0) return { ...inputs, installed: true, guardOutput: "", lastAction: "guard-passed", generation };
+  // The step ran: what comes after it runs too, as the preview (which cannot know the guard's verdict) said.
+  if (guard?.exitCode === 0) return { ...inputs, installed: true, guardOutput: "", lastAction: "guard-passed", generation: generation + 1 };
   if (result.unfinished) {
     const step = result.unfinished.step === "guard" ? "checking" : result.unfinished.step === "install" ? "installing" : "verifying";
     throw stepFailure(inputs, `${step} feature '${feature}'`, result.exitCode, result.unfinished.output, `it ended without reporting its result (killed, or no 'sh' in the container); run the up again`);

@@ -1,7 +1,8 @@
 /**
  * The final snapshot after a converge, and the template snapshot that clones are made from.
- * A final snapshot is taken only when something in the container changed in this up (the trigger, built from
- * the generations of the container and its steps, changed): an up with no changes takes none.
+ * A final snapshot is taken whenever this step runs: when something in the container changed in this up (the
+ * trigger, built from the container's step key and the steps' generations, changed), when the template snapshot was
+ * missing, or when final_snapshot was switched on. An up with no changes takes none.
  */
 import { buildSnapshotDescription, buildSnapshotName } from "../../core/retention/snapshot-name";
 import { readSnapshotList, readSnapshotListFromInventory } from "../../host/container-io";
@@ -28,7 +29,7 @@ export interface FinalSnapshotOutputs extends FinalSnapshotInputs {
   templateSnapshotPresent: boolean;
 }
 
-/** Pure: a snapshot is due when the trigger changed, or the template snapshot is missing. */
+/** Pure: the step runs when the trigger changed, the template snapshot is missing, or final_snapshot changed. */
 export async function diff(_id: string, olds: FinalSnapshotOutputs, news: FinalSnapshotInputs) {
   const templateMissing = news.templateSnapshotName !== undefined && (!olds.templateSnapshotPresent || olds.templateSnapshotName !== news.templateSnapshotName);
   return { changes: olds.trigger !== news.trigger || templateMissing || olds.takeFinal !== news.takeFinal };
@@ -43,7 +44,9 @@ async function apply(inputs: FinalSnapshotInputs, previous?: FinalSnapshotOutput
     stepLog(inputs, `template snapshot '${name}' taken`);
   }
   let lastSnapshot = previous?.lastSnapshot ?? "";
-  if (inputs.takeFinal && inputs.trigger !== previous?.trigger) {
+  // Whenever this step runs, a final snapshot is due (a changed trigger, a template snapshot taken, final_snapshot
+  // switched on): preview shows retention running after it, so there must be a new snapshot to prune after.
+  if (inputs.takeFinal) {
     const name = buildSnapshotName(inputs.prefix, new Date(), existing);
     await sequencer().mutate(inputs.node, [inputs.vmid], `snapshot CT ${inputs.vmid}`, () => client.snapshot(inputs.vmid, name, buildSnapshotDescription()));
     stepLog(inputs, `final snapshot '${name}' taken`);

@@ -21,8 +21,8 @@ export interface FirewallInputs extends StepTarget {
   options: Record<string, string>;
   /** The managed rules, in order, as PVE will store them (core/firewall/rule `toPveRule`). */
   rules: PveRule[];
-  /** The container's generation: a changed (or replaced) container has its firewall read again. */
-  trigger: number;
+  /** The container's step key (instance and generation): a changed or new container has its firewall read again. */
+  trigger: number | string;
 }
 
 /** What the node had at the last up or refresh. */
@@ -65,7 +65,7 @@ export async function check(olds: Partial<FirewallInputs> | undefined, news: Fir
 /** Pure: plans against the stored observation and prints the plan. */
 export async function diff(_id: string, olds: FirewallOutputs, news: FirewallInputs) {
   const p = plan(olds.observed, news, olds.managedOptions ?? []);
-  const moved = olds.vmid !== news.vmid || olds.node !== news.node || olds.trigger !== news.trigger || news.trigger === (UNKNOWN as unknown as number);
+  const moved = olds.vmid !== news.vmid || olds.node !== news.node || olds.trigger !== news.trigger || news.trigger === UNKNOWN;
   // Compared as lines and sorted entries: state round trips may reorder object keys.
   const same = (a: FirewallInputs) => JSON.stringify([Object.entries(a.options).sort(), a.rules.map(formatRuleLine)]);
   const changes = !isEmptyPlan(p) || moved || same(olds) !== same(news);

@@ -52,6 +52,13 @@ describe("targeted create and destroy on a clone chain", () => {
     const r = await project.phoenix("destroy", "9101");
     assert.equal(r.code, 1);
     assert.match(r.stderr, /CT 9101 is needed by CT 9102, 9103/);
+    assert.match(r.stderr, /Destroy them together: phoenix destroy 9101 9102 9103\n/);
+  });
+
+  it("has no --force: the engine would refuse a destroy that leaves dependants behind", async () => {
+    const r = await project.phoenix("destroy", "9101", "--force");
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /there is no --force: .* name them too/);
   });
 
   it("destroy of the leaf destroys exactly it", async () => {
@@ -60,5 +67,16 @@ describe("targeted create and destroy on a clone chain", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(ctidsOf("destroy", since), ["9103"]);
     assert.deepEqual(statusByCtid(await project.phoenix("status", "--json")), { 9101: "running", 9102: "running", 9103: "missing", 9104: "missing" });
+  });
+
+  it("the command the refusal prints destroys the source with what needs it", async () => {
+    const refused = await project.phoenix("destroy", "9101");
+    const command = /Destroy them together: phoenix (destroy [\d ]+)\n/.exec(refused.stderr)?.[1];
+    // The containers file still lists 9103 (destroyed, not in state): naming it is harmless.
+    assert.equal(command, "destroy 9101 9102 9103");
+    const since = logLength();
+    const r = await project.phoenix(...command!.split(" "));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(ctidsOf("destroy", since), ["9101", "9102"]);
   });
 });

@@ -7,7 +7,7 @@ import { ContainerInputs } from "../../core/container/inputs";
 import { baseInputs } from "./container-changes.test";
 
 /** The live state PVE would report for a container converged to `inputs` (PVE's own additions included). */
-function convergedObserved(inputs: ContainerInputs, over: Partial<ObservedContainer> = {}): ObservedContainer {
+export function convergedObserved(inputs: ContainerInputs, over: Partial<ObservedContainer> = {}): ObservedContainer {
   const options: Record<string, string> = { ...buildDesiredOptions(inputs) } as Record<string, string>;
   delete options.description;
   if (options.net0) options.net0 = options.net0.replace("ip=", "hwaddr=BC:24:11:AA:BB:CC,ip=") + ",type=veth";

@@ -64,7 +64,7 @@ describe("container change classification", () => {
   it("refuses to shrink the root disk and says how to fix it", () => {
     const result = classifyContainerChanges(baseInputs({ rootfsGiB: 16 }), baseInputs({ rootfsGiB: 8 }), true);
     assert.equal(result.refusals.length, 1);
-    assert.match(result.refusals[0]!.reason, /cannot shrink it to 8 GiB; set storage_size_gb back to 16 or more/);
+    assert.match(result.refusals[0]!.reason, /cannot shrink it to 8 GiB; set storage_size_gb to 16 or more/);
   });
 
   it("needs a restart when an existing volume changes its mount options and not when it only grows", () => {

@@ -1,0 +1,21 @@
+/**
+ * Which container the steps after it (features, application, health checks, final snapshot, retention) belong to.
+ *
+ * Every container the provider brings into being (create, clone, adoption, a re-create after a create that died
+ * half-way, the new container of a replacement) gets a new `instance`; every create or update of it bumps its
+ * `generation`. The steps key on both: a new container, or a changed one, runs every step after it again. The
+ * generation alone is not enough: a replacement starts counting again, so it would look unchanged.
+ */
+
+/** A new instance value: creation time and randomness, unique per container ever made by this tool. */
+export function buildInstanceId(now: number, random: number): string {
+  return `${now.toString(36)}${Math.floor(random * 36 ** 4).toString(36).padStart(4, "0")}`;
+}
+
+/**
+ * The value the steps after a container key on. State written before instances existed has none: its key stays
+ * the bare generation, so an upgrade alone re-runs nothing.
+ */
+export function buildStepKey(instance: string | undefined, generation: number): string {
+  return instance ? `${instance}:${generation}` : String(generation);
+}
