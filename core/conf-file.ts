@@ -1,5 +1,5 @@
 /**
- * The on-disk container config `/etc/pve/lxc/<vmid>.conf` (pct.md §5): parse, serialize, and replace the main
+ * The on-disk container config `/etc/pve/lxc/<vmid>.conf` (docs/pve-behaviour.md §5): parse, serialize, and replace the main
  * section's raw `lxc.*` lines without touching anything else.
  *
  * Reader rules follow pve-container `PVE::LXC::Config::parse_pct_config`: blank lines are ignored, `#` lines

@@ -1,5 +1,5 @@
 /**
- * Parser for the `key: value` output of `pct status [--verbose]` (pct.md §3.4).
+ * Parser for the `key: value` output of `pct status [--verbose]` (docs/pve-behaviour.md §3.2).
  */
 
 import { ParseError } from "./errors";

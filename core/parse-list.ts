@@ -1,5 +1,5 @@
 /**
- * Parser for the column table of `pct list` (pct.md §3.1).
+ * Parser for the column table of `pct list` (docs/pve-behaviour.md §3.1).
  *
  * `pct list` prints `%-10s %-10s %-12s %-20s` with no truncation, so a long value pushes the rest of its line
  * right (fixture 08) and the Lock column is blank when unlocked. Fixed columns would break on overflow and

@@ -1,5 +1,5 @@
 /**
- * Parser for the `400 …` blocks pve-common prints for parameter errors (pct.md §1.3):
+ * Parser for the `400 …` blocks pve-common prints for parameter errors (docs/pve-behaviour.md §1.3):
  *
  * ```
  * 400 Parameter verification failed.

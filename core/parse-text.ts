@@ -34,7 +34,7 @@ export function decodePveText(text: string): string {
 
 /**
  * Encodes text the way PVE writes descriptions: control characters, non-ASCII bytes (as UTF-8), `:` and `%`
- * become `%XX`; everything else, spaces included, is kept (pct.md §3.3, §5).
+ * become `%XX`; everything else, spaces included, is kept (docs/pve-behaviour.md §3.3, §5).
  */
 export function encodePveText(text: string): string {
   let out = "";

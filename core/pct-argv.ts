@@ -3,7 +3,7 @@
  *
  * Inputs pct would misparse are refused here with a TypeError that states the rule, so a bad VMID or snapshot
  * name never reaches a node. Booleans are always written as an explicit `1`/`0`: pct booleans take an
- * *optional* value, so a bare `--purge` followed by a positional would swallow it (pct.md §1.1).
+ * *optional* value, so a bare `--purge` followed by a positional would swallow it (docs/pve-behaviour.md §1.1).
  */
 
 import { quoteArgv } from "./shell-quote";
@@ -29,7 +29,7 @@ export function checkVmid(vmid: number): void {
 
 /**
  * Refuses a snapshot name PVE would reject: a letter, then at least one letter, digit, `_` or `-`, at most
- * 40 characters, and not the reserved `current` or `vzdump` (pct.md §2).
+ * 40 characters, and not the reserved `current` or `vzdump` (docs/pve-behaviour.md §2).
  */
 export function checkSnapshotName(name: string): void {
   if (!SNAPSHOT_NAME.test(name) || name.length > 40) {

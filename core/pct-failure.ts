@@ -1,6 +1,6 @@
 /**
  * Decides whether a finished pct/pvesh/pvesm command failed, and maps the failure to a typed {@link PctError}
- * by the exact texts PVE prints (pct.md §1.3, §1.4, §3).
+ * by the exact texts PVE prints (docs/pve-behaviour.md §1.3, §3).
  *
  * Two traps: `push`, `pull`, `resize` and `template` exit 0 even when their task failed (their `$cmddef` has no
  * `$upid_exit`), so their stderr is read on success too; and a worker that finished with warnings (`WARN: …`,

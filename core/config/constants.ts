@@ -2,7 +2,7 @@
  * Value formats and fixed vocabularies of the configuration file.
  *
  * The formats are the ones Proxmox VE itself enforces (pve-common `JSONSchema.pm`, see
- * shared/reference/pct.md §2), so a file that validates here is not refused later by `pct`. Plain RegExp and
+ * docs/pve-behaviour.md §2), so a file that validates here is not refused later by `pct`. Plain RegExp and
  * string constants only: zod schemas are never held at module level (see schema-root.ts).
  */
 

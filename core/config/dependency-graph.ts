@@ -1,5 +1,5 @@
 /**
- * Dependency ordering of containers, reproducing the original `bin/phoenix` resolver (phoenix.md §3): edges go
+ * Dependency ordering of containers, reproducing the original `bin/phoenix` resolver (docs/pve-behaviour.md §O): edges go
  * from a container to its clone source first, then to each `dependencies` entry in file order; the create order
  * is the DFS post-order from the targets in the order given. IDs that are referenced but not defined still
  * appear in the order (the loader rejects them up front; the graph itself stays total).

@@ -11,7 +11,7 @@ import { canonicalIdMap, splitNameservers } from "./variants";
 import * as FW from "../firewall/grammar";
 import { configFieldOf } from "../firewall/rule";
 
-/** A snapshot name PVE accepts (pct.md §2): pattern, length and the two reserved names. */
+/** A snapshot name PVE accepts (docs/pve-behaviour.md §2): pattern, length and the two reserved names. */
 export function buildSnapshotNameSchema() {
   return z
     .string()

@@ -27,7 +27,7 @@ export const MANAGED_KEYS = ["hostname", "memory", "swap", "cores", "net0", "nam
 /** One managed key. */
 export type ManagedKey = (typeof MANAGED_KEYS)[number];
 
-/** Keys PVE applies to a running container at once (fast-plug and hot-plug, pct.md §7); the rest wait for a restart. */
+/** Keys PVE applies to a running container at once (fast-plug and hot-plug, docs/pve-behaviour.md §7); the rest wait for a restart. */
 export const LIVE_KEYS: ReadonlySet<string> = new Set(["hostname", "memory", "swap", "cores", "net0", "onboot", "startup", "tags", "description"]);
 
 /** The desired values of the managed keys; an absent key means "must not be set". */

@@ -1,7 +1,7 @@
 /**
  * Mount points in stable `mpN` slots. A mount is identified by its path inside the container: a re-run finds
  * the slot that already holds the path and allocates nothing (the original allocated a fresh volume on every
- * run, phoenix.md §7.9). New mounts take the lowest free slot.
+ * run, docs/pve-behaviour.md §O). New mounts take the lowest free slot.
  */
 import { ContainerInputs } from "./inputs";
 import { parsePropertyString, parseSizeGiB } from "./pve-values";

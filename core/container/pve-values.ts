@@ -1,5 +1,5 @@
 /**
- * Conversions between container inputs and the values PVE stores (pct.md §2, §6): property strings such as
+ * Conversions between container inputs and the values PVE stores (docs/pve-behaviour.md §2, §6): property strings such as
  * `name=eth0,bridge=vmbr0,ip=dhcp`, sizes such as `8G`, lists such as tags.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The snapshot retention planner: Proxmox Backup Server prune semantics (shared/reference/retention.md §3) with
+ * The snapshot retention planner: Proxmox Backup Server prune semantics (docs/pve-behaviour.md §R) with
  * the Proxmox VE guard rails on top (same file, "Mapping to PVE CT snapshots").
  *
  * Pure and deterministic: the plan depends on the set of snapshots, never on their input order.

@@ -1,5 +1,5 @@
 /**
- * The `snapshot_retention` policy: the Proxmox Backup Server keep-* options (shared/reference/retention.md §3).
+ * The `snapshot_retention` policy: the Proxmox Backup Server keep-* options (docs/pve-behaviour.md §R).
  *
  * The config schema (core/config) owns the user-facing validation of the configuration file; this module holds
  * the planner's own view of the policy and a dependency-free check the CLI uses for `--policy '<json>'`.

@@ -1,6 +1,6 @@
 /**
  * The Proxmox Backup Server prune algorithm itself (`pbs-datastore/src/prune.rs`, `compute_prune_info`), with
- * no PVE guard rails: shared/reference/retention.md §3 step by step. {@link planRetention} builds on it.
+ * no PVE guard rails: docs/pve-behaviour.md §R step by step. {@link planRetention} builds on it.
  */
 import { PhoenixError } from "../errors";
 import { buildBucketKey, buildCalendarParts, CalendarParts } from "./calendar";

@@ -22,7 +22,7 @@ const MAX_COLLISIONS = 99;
 /** Longest prefix that still leaves room for the stamp and a collision suffix within PVE's 40 characters. */
 export const MAX_SNAPSHOT_PREFIX_LENGTH = SNAPSHOT_NAME_MAX - STAMP_LENGTH - SUFFIX_LENGTH;
 
-/** Every reason PVE would refuse `name` as a snapshot name (pct.md §2); empty when it is valid. */
+/** Every reason PVE would refuse `name` as a snapshot name (docs/pve-behaviour.md §2); empty when it is valid. */
 export function checkSnapshotName(name: string): string[] {
   const problems: string[] = [];
   if (!SNAPSHOT_NAME_PATTERN.test(name)) problems.push("expected a letter, then at least one letter, digit, '_' or '-'");

@@ -4,13 +4,13 @@ import fc from "fast-check";
 import { ConfigError } from "../../core/errors";
 import { buildDependencyGraph, dependencyClosure, dependents, findCycles, planBootOrder, planCreateOrder } from "../../core/config";
 
-// The original dispatcher tests (phoenix.md §6): 9990 depends on 9991, 9992 depends on 9990.
+// The original dispatcher tests (docs/pve-behaviour.md §O): 9990 depends on 9991, 9992 depends on 9990.
 const DEPS = buildDependencyGraph([
   { ctid: 9990, dependencies: [9991] },
   { ctid: 9991, dependencies: [] },
   { ctid: 9992, dependencies: [9990] },
 ]);
-// The shipped data's chain (phoenix.md §8): clone edges first, then dependencies in file order.
+// The shipped data's chain (docs/pve-behaviour.md §O): clone edges first, then dependencies in file order.
 const SHIPPED = buildDependencyGraph([
   { ctid: 900, dependencies: [] },
   { ctid: 901, cloneFrom: 900, dependencies: [] },

@@ -1,5 +1,5 @@
 // The Proxmox Backup Server prune test vectors (pbs-datastore tests/prune.rs, quoted in
-// shared/reference/retention.md §3), run against the PBS core with no PVE guard rails. Times in UTC.
+// docs/pve-behaviour.md §R), run against the PBS core with no PVE guard rails. Times in UTC.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { planPrune } from "../../core/retention/prune";

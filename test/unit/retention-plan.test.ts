@@ -1,4 +1,4 @@
-// The PVE guard rails planRetention adds on top of the PBS algorithm (shared/reference/retention.md, end).
+// The PVE guard rails planRetention adds on top of the PBS algorithm (docs/pve-behaviour.md §R).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { planRetention, RetentionSnapshot } from "../../core/retention/plan";

@@ -26,7 +26,7 @@ function typed(key: string, v: string): ApiValue {
   return isNumericKey(key) && /^[+-]?(\d+\.?\d*|\.\d+)$/.test(v) ? Number(v) : v;
 }
 
-/** vmstatus for one CT (pct.md §3.2). */
+/** vmstatus for one CT (docs/pve-behaviour.md §3.2). */
 export function vmStatus(env: SimEnv, vmid: number, conf: CtConfig): Record<string, ApiValue> {
   const k = conf.main.keys;
   const running = isRunning(env, vmid, conf);

@@ -1,5 +1,5 @@
 /**
- * Argument parsing as PVE's CLIHandler + Getopt::Long do it (pct.md §1.1): `--opt` or `-opt`, `--opt=v`,
+ * Argument parsing as PVE's CLIHandler + Getopt::Long do it (docs/pve-behaviour.md §1.1): `--opt` or `-opt`, `--opt=v`,
  * unique prefixes, booleans with an optional value, options before or after positionals, `--` ends options.
  */
 import { Param400, paramError } from "./sim-errors";

@@ -1,5 +1,5 @@
 /**
- * The on-disk CT config format (pct.md §5), an independent re-implementation of pve-container
+ * The on-disk CT config format (docs/pve-behaviour.md §5), an independent re-implementation of pve-container
  * `PVE::LXC::Config::parse_pct_config` / `write_pct_config` and pve-common `encode_text`/`decode_text`.
  */
 import { createHash } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * The CT option schema (pct.md §6, pve-container `$confdesc`) and per-key validation/normalisation as
+ * The CT option schema (docs/pve-behaviour.md §6, pve-container `$confdesc`) and per-key validation/normalisation as
  * `pct set` / `pct create` apply it.
  */
 import {

@@ -65,7 +65,7 @@ export function withConfigLock<T>(env: SimEnv, vmid: number, fn: () => T, forCre
   return withFileLock(path.join(env.root, "run/lock/lxc", name), `/run/lock/lxc/${name}`, lockTimeoutS(forCreate), fn);
 }
 
-/** Runs `fn` under the guest migration flock that delsnapshot/rollback take (pct.md §3.15, §3.16). */
+/** Runs `fn` under the guest migration flock that delsnapshot/rollback take (docs/pve-behaviour.md §3.15, §3.16). */
 export function withMigrationLock<T>(env: SimEnv, vmid: number, fn: () => T): T {
   const name = `pve-migrate-${vmid}`;
   return withFileLock(path.join(env.root, "var/lock/pve-manager", name), `/var/lock/pve-manager/${name}`, lockTimeoutS(), fn);

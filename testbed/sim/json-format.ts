@@ -1,5 +1,5 @@
 /**
- * JSON as pvesh prints it (pct.md §9): `json` = one line, keys sorted (JSON->canonical); `json-pretty` =
+ * JSON as pvesh prints it (docs/pve-behaviour.md §9): `json` = one line, keys sorted (JSON->canonical); `json-pretty` =
  * JSON.pm's pretty style: 3-space indent and `"key" : value`.
  */
 import { ApiValue } from "./api-data";

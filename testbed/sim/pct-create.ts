@@ -1,5 +1,5 @@
 /**
- * `pct create` (pct.md §3.6) and `pct clone` (§3.7): pre-fork checks as direct errors, then a worker task
+ * `pct create` (docs/pve-behaviour.md §3.6) and `pct clone` (§3.7): pre-fork checks as direct errors, then a worker task
  * that holds `lock: create` on the new config while volumes are allocated and filled.
  */
 import * as fs from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Commands that reach into a running CT or its disks (pct.md §3.17, §3.19, §3.20): exec, push, resize.
+ * Commands that reach into a running CT or its disks (docs/pve-behaviour.md §3.17, §3.19, §3.20): exec, push, resize.
  */
 import { checkVmid } from "./cli-args";
 import { canonicalMp, canonicalRootfs, parseDisk } from "./conf-schema";
@@ -20,7 +20,7 @@ const exec: PctCommand = {
     const vmid = checkVmid(a.pos[0]);
     const conf = loadConf(ctx.env, vmid);
     if (!isRunning(ctx.env, vmid, conf)) throw new Die(`container '${vmid}' not running!`);
-    // `die "missing command"` has no newline, so Perl appends its location (pct.md §1.3).
+    // `die "missing command"` has no newline, so Perl appends its location (docs/pve-behaviour.md §1.3).
     if (!a.extra.length) throw new Die("missing command", 296);
     return execInCt(runtimeCt(ctx.env, vmid, conf), a.extra);
   },

@@ -1,5 +1,5 @@
 /**
- * Power and lifecycle tasks (pct.md §3.8–3.12): start, stop, shutdown, reboot, destroy.
+ * Power and lifecycle tasks (docs/pve-behaviour.md §3.8–3.12): start, stop, shutdown, reboot, destroy.
  */
 import * as fs from "node:fs";
 import { checkVmid } from "./cli-args";

@@ -1,5 +1,5 @@
 /**
- * Read-only pct commands (pct.md §3.1–3.4, §3.14): list, status, config, pending, listsnapshot.
+ * Read-only pct commands (docs/pve-behaviour.md §3.1–3.4, §3.14): list, status, config, pending, listsnapshot.
  */
 import { checkSnapname, checkVmid } from "./cli-args";
 import { encodeText } from "./conf-file";

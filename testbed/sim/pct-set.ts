@@ -1,5 +1,5 @@
 /**
- * `pct set` (pct.md §3.5, §7): schema check → flock → check_lock → digest → reverts → deletes → sets →
+ * `pct set` (docs/pve-behaviour.md §3.5, §7): schema check → flock → check_lock → digest → reverts → deletes → sets →
  * hot-plug (running) or apply all (stopped) → write. Also `pct unlock` (§3.22).
  */
 import { checkVmid } from "./cli-args";

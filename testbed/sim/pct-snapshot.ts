@@ -1,5 +1,5 @@
 /**
- * Snapshot tasks (pct.md §3.13, §3.15, §3.16; pve-guest-common AbstractConfig snapshot_create /
+ * Snapshot tasks (docs/pve-behaviour.md §3.13, §3.15, §3.16; pve-guest-common AbstractConfig snapshot_create /
  * snapshot_delete / snapshot_rollback): the config flock is held only around the prepare and commit
  * phases, while the config carries `lock: snapshot|snapshot-delete|rollback` in between.
  */

@@ -1,5 +1,5 @@
 /**
- * Applying pending changes (pct.md §7; pve-container `vmconfig_apply_pending`, `vmconfig_hotplug_pending`):
+ * Applying pending changes (docs/pve-behaviour.md §7; pve-container `vmconfig_apply_pending`, `vmconfig_hotplug_pending`):
  * what `pct set` does on a stopped CT and what `pct start`/`pct reboot` do before starting.
  */
 import { CtConfig } from "./conf-file";

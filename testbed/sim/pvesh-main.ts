@@ -1,6 +1,6 @@
 /**
  * Entry point of the simulated `pvesh` (testbed/bin/pvesh): `pvesh get <path>` for the LXC API paths a
- * client reads (pct.md §9), as `json` or `json-pretty`. The bordered `text` tables are not simulated.
+ * client reads (docs/pve-behaviour.md §9), as `json` or `json-pretty`. The bordered `text` tables are not simulated.
  */
 import { CmdDef, parseArgs, usageLine } from "./cli-args";
 import { Die, Param400 } from "./sim-errors";

@@ -1,6 +1,6 @@
 /**
  * One invocation of a simulated tool: its environment, the fault that fires for it, the task (worker)
- * runner with PVE's output conventions (pct.md §1.3), and the exit path that writes the command log.
+ * runner with PVE's output conventions (docs/pve-behaviour.md §1.3), and the exit path that writes the command log.
  */
 import { registerTask } from "./tasks";
 import { Die, Param400 } from "./sim-errors";

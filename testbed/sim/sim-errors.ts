@@ -1,5 +1,5 @@
 /**
- * The two ways a Proxmox CLI command fails, reproduced byte for byte (pct.md §1.3):
+ * The two ways a Proxmox CLI command fails, reproduced byte for byte (docs/pve-behaviour.md §1.3):
  * a plain `die` (message on stderr, exit 255) and a parameter exception (`400 ...` block + usage line).
  */
 

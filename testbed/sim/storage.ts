@@ -1,5 +1,5 @@
 /**
- * Simulated storages (pct.md §8): each volume is a directory under `$ROOT/nodes/<node>/volumes/<storage>/`,
+ * Simulated storages (docs/pve-behaviour.md §8): each volume is a directory under `$ROOT/nodes/<node>/volumes/<storage>/`,
  * a snapshot is a copy `<volname>@<snap>/`. Printed lines mimic the real storage tools (lvm, mke2fs).
  */
 import * as fs from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Value formats of pve-common `JSONSchema.pm` that CT options use (pct.md §2): type checks, sizes, IPs,
+ * Value formats of pve-common `JSONSchema.pm` that CT options use (docs/pve-behaviour.md §2): type checks, sizes, IPs,
  * MACs, DNS names, and comma-separated property strings. Messages are the real ones; a message ending in
  * "\n" is a format error (`invalid format - ...`), which is what makes the blank lines of a 400 block.
  */
