@@ -2,6 +2,7 @@
  * `phoenix preview [ctid…]`: what an up would change, per container — the engine's planned ops and the provider's
  * own diagnostics (live/restart/replace changes, drift, the exact snapshots retention will delete).
  */
+import { parseDeletionNotice } from "../../core/retention/deletion-notice";
 import { CliIo, ExitCode } from "../io";
 import { checkKnownCtids, exitCodeOfFailedRun, openSession, runGuarded } from "../command-runner";
 import { runPreview } from "../engine";
@@ -39,14 +40,9 @@ export interface ContainerPreview {
   snapshotDeletions: string[];
 }
 
-/** The snapshots a retention diagnostic says will be deleted (`retention will delete 2 snapshot(s): a, b`). */
+/** The snapshots the retention notices among `messages` say will be deleted. */
 export function parseSnapshotDeletions(messages: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const m of messages) {
-    const match = /retention will delete \d+ snapshot\(s\): (.+)$/.exec(m);
-    if (match) out.push(...match[1]!.split(",").map((s) => s.trim()).filter((s) => s !== ""));
-  }
-  return out;
+  return messages.flatMap(parseDeletionNotice);
 }
 
 /** Groups a finished preview's steps and messages by container. */

@@ -5,6 +5,7 @@
  * the live plan adds is deferred to the next up (whose preview will list it), and the log says what changed.
  * No snapshot is ever deleted that a preview did not list.
  */
+import { formatDeletionNotice } from "../../core/retention/deletion-notice";
 import type { SnapshotInfo } from "../../core/pct-model";
 import { planRetention, toPlannerSnapshots } from "../../core/retention/plan";
 import type { RetentionPolicy } from "../../core/retention/policy";
@@ -59,7 +60,8 @@ export async function diff(_id: string, olds: RetentionOutputs, news: RetentionI
   const changes = olds.trigger !== news.trigger || JSON.stringify([olds.policy, olds.pins, olds.cloneSources]) !== JSON.stringify([news.policy, news.pins, news.cloneSources]) || (olds.planned?.length ?? 0) > 0;
   if (changes) {
     const predicted = predictDeletions(olds, news);
-    stepLog(news, predicted.length ? `retention will delete ${predicted.length} snapshot(s): ${predicted.join(", ")}` : "retention will delete no snapshot");
+    const notice = formatDeletionNotice(predicted);
+    if (notice) stepLog(news, notice);
   }
   return { changes };
 }

@@ -2,6 +2,7 @@
  * Progress lines and report shapes from engine events (fed by hand, with a fake clock): what `phoenix up`
  * prints per step, the live view on a terminal, and the `phoenix preview --json` grouping.
  */
+import { formatDeletionNotice } from "../../core/retention/deletion-notice";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -130,8 +131,13 @@ describe("phoenix preview --json shape", () => {
     assert.deepEqual(countChanges(shown), { create: 2, update: 0, replace: 0, delete: 0, same: 0 });
   });
 
-  it("reads no deletion from 'retention will delete no snapshot'", () => {
-    assert.deepEqual(parseSnapshotDeletions(["CT 950 on pve1: retention will delete no snapshot"]), []);
+  it("reads back exactly the names the retention notice was made of, and nothing from other lines", () => {
+    fc.assert(fc.property(fc.array(fc.stringMatching(/^[a-z][a-z0-9_-]{1,39}$/), { maxLength: 12 }), (names) => {
+      const notice = formatDeletionNotice(names);
+      assert.deepEqual(notice === undefined ? [] : parseSnapshotDeletions([`CT 950 on pve1: ${notice}`]), notice === undefined ? [] : names);
+      return notice === undefined ? names.length === 0 : true;
+    }));
+    assert.deepEqual(parseSnapshotDeletions(["CT 950 on pve1: memory_mb 256 → 260 (live)", "retention will delete 3 snapshot(s): a, b"]), []);
   });
 
   it("always reports the five change kinds, folding replacement ops into replace", () => {
