@@ -13,7 +13,7 @@ export function formatDeletionNotice(names: readonly string[]): string | undefin
 
 /** The snapshot names of a line {@link formatDeletionNotice} made (anywhere in it); [] for any other line. */
 export function parseDeletionNotice(line: string): string[] {
-  const match = /retention will delete (\d+) snapshot\(s\): (.+)$/.exec(line);
+  const match = /retention will delete (\d+) snapshot\(s\): (.+)$/.exec(line.trimEnd());
   if (!match) return [];
   const names = match[2]!.split(",").map((s) => s.trim()).filter((s) => s !== "");
   // A line whose count disagrees with its list is not one of ours (a name with a comma cannot occur: PVE's

@@ -138,6 +138,7 @@ describe("phoenix preview --json shape", () => {
       return notice === undefined ? names.length === 0 : true;
     }));
     assert.deepEqual(parseSnapshotDeletions(["CT 950 on pve1: memory_mb 256 → 260 (live)", "retention will delete 3 snapshot(s): a, b"]), []);
+    assert.deepEqual(parseSnapshotDeletions(["[phoenix] CT 950 on pve1: retention will delete 1 snapshot(s): phx-a\n"]), ["phx-a"], "an engine diagnostic keeps its newline");
   });
 
   it("always reports the five change kinds, folding replacement ops into replace", () => {
