@@ -57,7 +57,7 @@ export async function diff(_id: string, olds: ContainerOutputs, news: ContainerI
 /** Creates (or clones, or adopts) the container, converges it, starts it. */
 export async function create(inputs: ContainerInputs): Promise<{ id: string; outs: ContainerOutputs }> {
   const id = String(inputs.vmid);
-  const t = nodeTarget(inputs.node, inputs.connection);
+  const t = nodeTarget(inputs.node, inputs.connection, inputs.vmid);
   const existing = await readObservedContainer(transport(), t, inputs.vmid, inputs);
   const halfMade = existing.exists && hasOwnershipMarker(existing.description, inputs.owner) && (await isHalfCreated(t, inputs.vmid, existing));
   if (halfMade) await discardHalfCreated(inputs);
@@ -92,7 +92,7 @@ export async function update(id: string, olds: ContainerOutputs, news: Container
   try {
     return { outs: await converge(news, olds.generation ?? 0) };
   } catch (error) {
-    const observed = await readObservedContainer(transport(), nodeTarget(news.node, news.connection), news.vmid, news).catch(() => olds.observed);
+    const observed = await readObservedContainer(transport(), nodeTarget(news.node, news.connection, news.vmid), news.vmid, news).catch(() => olds.observed);
     throw partialFailure(id, outputsOf(news, observed, [], olds.generation ?? 0), error);
   }
 }
@@ -100,14 +100,14 @@ export async function update(id: string, olds: ContainerOutputs, news: Container
 /** Reads the live container; a container that is gone is reported as gone (refresh removes it from state). */
 export async function read(id: string, props: ContainerOutputs) {
   // A refresh reads every resource at once: the node's inventory answers them all (host/inventory-reader).
-  const observed = await readObservedFromInventory(inventory(), nodeTarget(props.node, props.connection), props.vmid, props);
+  const observed = await readObservedFromInventory(inventory(), nodeTarget(props.node, props.connection, props.vmid), props.vmid, props);
   if (!observed.exists) return {};
   return { id, props: outputsOf(props, observed, props.lastChanges ?? [], props.generation ?? 0) };
 }
 
 /** Stops and destroys with purge; already gone is success. Never destroys a container another owner manages. */
 async function destroy(_id: string, props: ContainerOutputs): Promise<void> {
-  const client = clientFor(props.node, props.connection);
+  const client = clientFor(props.node, props.connection, props.vmid);
   await sequencer().mutate(props.node, [props.vmid], `destroy CT ${props.vmid}`, async () => {
     const observed = await readObservedContainer(transport(), client.node, props.vmid);
     if (!observed.exists) return;
@@ -139,7 +139,7 @@ function checkAdoptable(inputs: ContainerInputs, existing: ObservedWithFile): vo
 }
 
 async function createFromSource(inputs: ContainerInputs): Promise<void> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const marker = ownershipMarker(inputs.owner);
   if (inputs.source.kind === "template") {
     const { ostemplate } = inputs.source;
@@ -176,7 +176,7 @@ async function isHalfCreated(target: NodeTarget, vmid: number, observed: Observe
  * dead clone task left on its source when no running task holds it.
  */
 async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const vmid = inputs.vmid;
   log(`CT ${vmid} on ${inputs.node}: an earlier create stopped half-way (lock 'create', no task running); destroying the partial container to create it again`);
   await sequencer().mutate(inputs.node, [vmid], `discard half-created CT ${vmid}`, async () => {
@@ -197,7 +197,7 @@ async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
  * `knownStatus`: the run state the caller just left it in (no `pct status` needed to learn it).
  */
 async function converge(inputs: ContainerInputs, generation: number, knownStatus?: CtStatus): Promise<ContainerOutputs> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const target = client.node;
   let observed = await readObservedContainer(transport(), target, inputs.vmid, { ...inputs, knownStatus });
   if (await isHalfCreated(target, inputs.vmid, observed)) {
