@@ -10,13 +10,16 @@ import { ConfigSyntaxError } from "../core/config/json-text";
 import { ConfigUnreadableError } from "../core/config/load-config";
 import { CliIo, ExitCode } from "./io";
 import { CommonOptions, UsageError } from "./options";
+import { explainEngineError } from "./stack-locks";
 import { buildStackContext, DirectSettings, EnvironmentError, loadStackConfig, openStack, readDirectSettings, StackContext } from "./stack-context";
 
 /** Runs a command body, printing failures as `phoenix <name>: …` and mapping them to exit codes. */
 export async function runGuarded(name: string, io: CliIo, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
-  } catch (e) {
+  } catch (thrown) {
+    // An Automation API failure (opening the stack, reading its config or state) in our words, never raw.
+    const e = explainEngineError(thrown)?.error ?? thrown;
     if (e instanceof UsageError) {
       io.stderr(`phoenix ${name}: ${e.message}\nRun 'phoenix ${name} --help' for usage.\n`);
       return ExitCode.usage;

@@ -61,6 +61,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "run a container's test suites inside it",
     run: (args, io) => require("./commands/test").runTestCommand(args, io),
   },
+  unlock: {
+    summary: "remove the stack lock a killed run left behind (never a running run's lock)",
+    run: (args, io) => require("./commands/unlock").runUnlockCommand(args, io),
+  },
   sim: {
     summary: "start or stop simulated Proxmox VE nodes behind real sshd (sim start|stop)",
     run: (args, io) => require("./commands/sim").runSim(args, io),
