@@ -46,7 +46,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     run: (args, io) => require("./commands/power").runPowerCommand("start", args, io),
   },
   stop: {
-    summary: "shut containers down (pct shutdown); an up leaves them stopped",
+    summary: "shut containers down (pct shutdown); up --refresh starts them again unless \"started\": false",
     run: (args, io) => require("./commands/power").runPowerCommand("stop", args, io),
   },
   restart: {

@@ -33,7 +33,7 @@ export function parseEngineFailure(stderr: string, stdout = ""): EngineFailure {
   if (text.includes("the stack is currently locked by")) {
     const locks: StackLock[] = [];
     const seen = new Set<string>();
-    for (const m of text.matchAll(/^\s*(\S+\.json): created by (.+)@([^@\s]+) \(pid (\d+)\) at (\S+)\s*$/gm)) {
+    for (const m of text.matchAll(/^\s*(\S+?\.json)(?:\?\S*)?: created by (.+)@([^@\s]+) \(pid (\d+)\) at (\S+)\s*$/gm)) {
       if (seen.has(m[1]!)) continue; // the CLI prints the message twice (error and summary)
       seen.add(m[1]!);
       locks.push({ file: m[1]!, user: m[2]!, host: m[3]!, pid: Number(m[4]), startedAt: m[5]! });

@@ -15,6 +15,7 @@ import { probeLockHolder } from "../../host/lock-probe";
 import { NodeTarget } from "../../host/transport";
 import type { CtStatus } from "../../core/pct-model";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
+import { planConvergeRunning, planDesiredForDiff, planRefreshedRunning } from "../../core/container/run-state";
 
 /** What the resource stores: its inputs as applied, plus what was observed on the node. */
 export interface ContainerOutputs extends ContainerInputs {
@@ -38,13 +39,15 @@ export { checkContainerInputs as check };
 export async function diff(_id: string, olds: ContainerOutputs, news: ContainerInputs) {
   if (JSON.stringify(news).includes(UNKNOWN)) return { changes: true };
   const running = olds.observed?.running ?? olds.running;
-  const changes = classifyContainerChanges(olds, news, running);
-  const drift = olds.observed ? planApply(olds.observed, news) : undefined;
-  // Power state alone is not drift: `phoenix stop` must survive `up` and `up --refresh` (issue 7). A container
-  // is still started when it is created, and when an update for another reason converges it.
-  const drifted = drift !== undefined && !isEmptyPlan({ ...drift, power: undefined }) && changes.changed.length === 0;
+  // A stopped container is drift when its run state is managed (`started`, core/container/run-state).
+  const desired = planDesiredForDiff(olds, news);
+  const changes = classifyContainerChanges(olds, desired, running);
+  const drift = olds.observed ? planApply(olds.observed, { ...desired, running: planConvergeRunning(news, olds.observed.running, false) }) : undefined;
+  const drifted = drift !== undefined && !isEmptyPlan(drift) && changes.changed.length === 0;
   if (changes.changed.length || drifted) {
-    log(drifted ? `CT ${news.vmid} on ${news.node}: drift — ${drift!.changes.join("; ")}` : describeChangeSet(news.vmid, changes, news.restartPolicy));
+    const driftText = drifted ? [...drift!.changes, ...(drift!.power === "start" ? ["found stopped: it will be started"] : [])].join("; ") : "";
+    log(drifted ? `CT ${news.vmid} on ${news.node}: drift — ${driftText}` : describeChangeSet(news.vmid, changes, news.restartPolicy));
+    if (changes.changed.includes("running")) log(`CT ${news.vmid} on ${news.node}: running: ${olds.running} → ${desired.running} (found ${olds.running ? "running" : "stopped"}; "started" is true)`);
   }
   return {
     changes: changes.changed.length > 0 || drifted,
@@ -102,7 +105,10 @@ export async function read(id: string, props: ContainerOutputs) {
   // A refresh reads every resource at once: the node's inventory answers them all (host/inventory-reader).
   const observed = await readObservedFromInventory(inventory(), nodeTarget(props.node, props.connection, props.vmid), props.vmid, props);
   if (!observed.exists) return {};
-  return { id, props: outputsOf(props, observed, props.lastChanges ?? [], props.generation ?? 0) };
+  // The refreshed `running` goes into the inputs too: preview diffs old inputs against new ones, so a container
+  // found stopped shows as `running: false => true`.
+  const outs = outputsOf({ ...props, running: planRefreshedRunning(props, observed.running) }, observed, props.lastChanges ?? [], props.generation ?? 0);
+  return { id, props: outs, inputs: inputsOf(outs) };
 }
 
 /** Stops and destroys with purge; already gone is success. Never destroys a container another owner manages. */
@@ -199,15 +205,18 @@ async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
 async function converge(inputs: ContainerInputs, generation: number, knownStatus?: CtStatus): Promise<ContainerOutputs> {
   const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const target = client.node;
+  // create passes "stopped" exactly when it has just made the container: that one is started whatever `started` says.
+  let created = knownStatus === "stopped";
   let observed = await readObservedContainer(transport(), target, inputs.vmid, { ...inputs, knownStatus });
   if (await isHalfCreated(target, inputs.vmid, observed)) {
     // State says this CT is ours; its create never finished (see create): nothing in it is worth keeping.
     await discardHalfCreated(inputs);
     await createFromSource(inputs);
+    created = true;
     observed = await readObservedContainer(transport(), target, inputs.vmid, inputs);
   }
   if (!observed.exists) throw new PhoenixError("pct-not-found", `CT ${inputs.vmid} does not exist on node '${inputs.node}'`, { hint: "run `pulumi refresh` so the state forgets it, then `pulumi up` creates it again" });
-  const plan = planApply(observed, inputs);
+  const plan = planApply(observed, { ...inputs, running: planConvergeRunning(inputs, observed.running, created) });
   if (plan.refusals.length) throw new PhoenixError("config", `CT ${inputs.vmid}: ${plan.refusals.join("; ")}`);
   if (isEmptyPlan(plan)) return outputsOf(inputs, observed, [], generation || 1);
   const vmid = inputs.vmid;
@@ -236,7 +245,14 @@ async function converge(inputs: ContainerInputs, generation: number, knownStatus
   const onlyStarted = plan.power === "start" && plan.changes.length === 0 && plan.needsRestart.length === 0 && Object.keys(observed.pending).length === 0;
   const powerState = plan.power === "start" ? "running" : plan.power === "stop" ? "stopped" : undefined;
   const after = onlyStarted ? { ...observed, running: true } : await readObservedContainer(transport(), target, vmid, { ...inputs, knownStatus: powerState });
-  return outputsOf(inputs, after, plan.changes, generation + 1, pendingRestart);
+  // Starting a container that was found stopped changes nothing in it: the steps after it need not run again.
+  return outputsOf(inputs, after, plan.changes, onlyStarted && generation > 0 ? generation : generation + 1, pendingRestart);
+}
+
+/** The inputs part of stored outputs (what a refresh records as the resource's inputs). */
+function inputsOf(outs: ContainerOutputs): ContainerInputs {
+  const { observed: _o, status: _s, pendingRestart: _p, lastChanges: _l, generation: _g, ...inputs } = outs;
+  return inputs;
 }
 
 function outputsOf(inputs: ContainerInputs, observed: ObservedContainer, changes: string[], generation: number, pendingRestart: string[] = []): ContainerOutputs {
