@@ -68,10 +68,15 @@ export function judgeLock(lock: StackLock, facts: LockFacts): LockVerdict {
   return { stale: false };
 }
 
+/** `pid N, started T, on host H`: the run that holds a lock (T to the second, as the Pulumi CLI prints it). */
+export function describeLockOwner(lock: StackLock): string {
+  return `pid ${lock.pid}, started ${lock.startedAt.replace(/\.\d+(?=Z|[+-]\d\d:\d\d$)/, "")}, on host ${lock.host}`;
+}
+
 /** The message and next step for a stack held by locks. `unlockCommand` is the exact command to print. */
 export function describeLockedStack(stack: string, judged: { lock: StackLock; verdict: LockVerdict }[], unlockCommand: string): { message: string; hint: string } {
   const live = judged.filter((j) => !j.verdict.stale);
-  const who = (l: StackLock) => `pid ${l.pid}, started ${l.startedAt}, on host ${l.host}`;
+  const who = describeLockOwner;
   if (live.length > 0) {
     const l = live[0]!.lock;
     return {

@@ -9,7 +9,7 @@ import { runGuarded } from "../command-runner";
 import { COMMON_OPTIONS_HELP, parseCommand, UsageError } from "../options";
 import { buildStackContext } from "../stack-context";
 import { judgeLocks, listStackLocks } from "../stack-locks";
-import { MAX_RUN_MS } from "../../core/engine-failure";
+import { describeLockOwner, MAX_RUN_MS } from "../../core/engine-failure";
 
 /** The help text of `phoenix unlock`. */
 export const UNLOCK_HELP = `Usage: phoenix unlock [--json] [--stack NAME] [--cwd DIR]
@@ -48,7 +48,7 @@ export async function runUnlockCommand(argv: string[], io: CliIo): Promise<numbe
     const removed: string[] = [];
     const kept: string[] = [];
     for (const { lock, verdict } of judged) {
-      const who = `pid ${lock.pid}, started ${lock.startedAt}, on host ${lock.host}`;
+      const who = describeLockOwner(lock);
       if (!verdict.stale) {
         kept.push(`another run (${who}) holds stack ${ctx.stackName}; wait for it to finish`);
         continue;

@@ -15,6 +15,7 @@ import { probeLockHolder } from "../../host/lock-probe";
 import { NodeTarget } from "../../host/transport";
 import type { CtStatus } from "../../core/pct-model";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
+import { waitForEarlierCreate } from "./create-wait";
 import { planConvergeRunning, planDesiredForDiff, planRefreshedRunning } from "../../core/container/run-state";
 
 /** What the resource stores: its inputs as applied, plus what was observed on the node. */
@@ -61,7 +62,7 @@ export async function diff(_id: string, olds: ContainerOutputs, news: ContainerI
 export async function create(inputs: ContainerInputs): Promise<{ id: string; outs: ContainerOutputs }> {
   const id = String(inputs.vmid);
   const t = nodeTarget(inputs.node, inputs.connection, inputs.vmid);
-  const existing = await readObservedContainer(transport(), t, inputs.vmid, inputs);
+  const existing = await waitForEarlierCreate(transport(), t, inputs, await readObservedContainer(transport(), t, inputs.vmid, inputs), log);
   const halfMade = existing.exists && hasOwnershipMarker(existing.description, inputs.owner) && (await isHalfCreated(t, inputs.vmid, existing));
   if (halfMade) await discardHalfCreated(inputs);
   if (existing.exists && !halfMade) {

@@ -144,11 +144,12 @@ describe("two ups at once", () => {
 });
 
 describe("phoenix up killed with SIGKILL while it creates containers", () => {
-  it("its provider exits by itself, the printed command removes the stale lock, and the next up converges", async () => {
+  it("its provider exits by itself, the printed command removes the stale lock, and the next up converges", async (t) => {
     const kept = snapshotsOf(9201);
     assert.ok(kept.length >= 1, "9201 has its final snapshot");
     assert.equal((await project.phoenix("destroy", "9202", "9203")).code, 0);
-    setLatency({ create: 20_000 });
+    // Long enough that the killed run's creates usually still run on the node when the next up starts.
+    setLatency({ create: 45_000 });
     const run = project.spawnPhoenix("up");
     const runDone = collect(run);
     await until(() => [9202, 9203].every((c) => { try { return /^lock: create$/m.test(confText(c)); } catch { return false; } }), "both creates in flight");
@@ -175,6 +176,7 @@ describe("phoenix up killed with SIGKILL while it creates containers", () => {
     assert.match(unlock.stderr, /^removed the lock of a run that no longer exists/m);
     const up = await project.phoenix("up");
     assert.equal(up.code, 0, up.stderr);
+    t.diagnostic(/an earlier run's create of it is still running/.test(up.stderr) ? "the next up waited for the killed run's creates" : "the killed run's creates had ended before the next up");
     assert.deepEqual(statusByCtid(await project.phoenix("status", "--json")), { 9201: "running", 9202: "running", 9203: "running" });
     // No stray or duplicate container: the node has exactly the three, each once.
     const confs = fs.readdirSync(path.join(simRoot(), "etc", "pve", "nodes", "pve1", "lxc")).filter((f) => f.endsWith(".conf")).sort();
