@@ -52,7 +52,6 @@ describe("phoenix lifecycle of test container 9999", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /CT 9999 on pve1: running: false → true/);
     assert.equal(statusByCtid(await project.phoenix("status", "9999", "--json"))["9999"], "running");
-    assert.equal((await project.phoenix("stop", "9999")).code, 0);
   });
 
   it("destroy removes it: status shows it missing", async () => {

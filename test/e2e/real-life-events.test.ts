@@ -185,5 +185,8 @@ describe("phoenix up killed with SIGKILL while it creates containers", () => {
     // No lost snapshot: the untouched container keeps every snapshot it had.
     for (const s of kept) assert.ok(snapshotsOf(9201).includes(s), `snapshot ${s} of 9201 kept`);
     assert.deepEqual(lockFiles(), []);
+    // The killed run's creates on the node have ended too.
+    const creates = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).split("\n").filter((l) => /pct-main\.js create 920[23]\b/.test(l));
+    assert.deepEqual(creates.filter((l) => isAlive(Number(l.trim().split(/\s+/)[0]))), []);
   });
 });
