@@ -5,6 +5,7 @@
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { ProgressTracker } from "./progress";
 import { explainEngineError } from "./stack-locks";
+import { listStateContainersOnNode, parseMissingNodes } from "../core/node-connections";
 
 /** Options of one engine operation. */
 export interface EngineRunOptions {
@@ -72,9 +73,26 @@ async function run(stack: Stack, progress: ProgressTracker, body: (onEvent: (e: 
     const explained = explainEngineError(error, stack);
     if (explained?.refused) throw explained.error;
     const text = explained ? `${explained.error.message}\nnext step: ${explained.error.hint}` : error instanceof Error ? error.message : String(error);
+    await addContainersOfMissingNodes(stack, progress);
     return { ok: false, changes: normaliseChanges(summary), error: text };
   } finally {
     progress.finish();
+  }
+}
+
+/**
+ * The engine stops at the first resource whose node the stack config no longer has, so its errors name only the
+ * containers it reached: name every container the state has on that node, once, after the run.
+ */
+async function addContainersOfMissingNodes(stack: Stack, progress: ProgressTracker): Promise<void> {
+  const missing = parseMissingNodes([...progress.errors.values()].flat());
+  if (missing.length === 0) return;
+  const deployment = (await stack.exportStack().catch(() => undefined))?.deployment;
+  for (const node of missing) {
+    const vmids = listStateContainersOnNode(deployment, node);
+    if (vmids.length === 0) continue;
+    const line = `the state has ${vmids.length} container(s) on node '${node}', which the stack config 'nodes' no longer has: CT ${vmids.join(", ")}; add the node back, or remove each from the state (pulumi state delete <urn>)`;
+    progress.errors.set("", [...(progress.errors.get("") ?? []), line]);
   }
 }
 

@@ -50,13 +50,26 @@ export function resolveNodeConnection(
   if (current) return current;
   const who = vmid === undefined ? "a resource of this stack" : `CT ${vmid}`;
   const known = Object.keys(nodes);
-  throw new PhoenixError(
-    "config",
-    `${who} is on node '${node}', which is not in the stack config 'nodes' (${known.length ? known.join(", ") : "none"})`,
-    {
-      hint:
-        `if the node still exists, add it back: pulumi config set --path 'nodes.${node}.host' <address> (and .port, .hostKeyFingerprint); ` +
-        `if it is gone for good, drop its containers from the state: pulumi state delete <urn> for each resource of ${vmid === undefined ? "those containers" : `CT ${vmid}`} (pulumi stack --show-urns lists them)`,
-    },
-  );
+  const hint =
+    `if the node still exists, add it back: pulumi config set --path 'nodes.${node}.host' <address> (and .port, .hostKeyFingerprint); ` +
+    `if it is gone for good, drop its containers from the state: pulumi state delete <urn> for each resource of ${vmid === undefined ? "those containers" : `CT ${vmid}`} (pulumi stack --show-urns lists them)`;
+  // The engine shows a provider error's message only: the next step goes into it.
+  throw new PhoenixError("config", `${who} is on node '${node}', which is not in the stack config 'nodes' (${known.length ? known.join(", ") : "none"})\n  next step: ${hint}`, { hint });
+}
+
+/** The node names that provider errors said are missing from the stack config (see {@link resolveNodeConnection}). */
+export function parseMissingNodes(messages: readonly string[]): string[] {
+  return [...new Set(messages.flatMap((m) => [...m.matchAll(/is on node '([^']+)', which is not in the stack config 'nodes'/g)].map((x) => x[1]!)))];
+}
+
+/**
+ * The containers a stack's state has on `node`, from an exported deployment (the container resources store
+ * `vmid` and `node` in their outputs), sorted: the whole list for the error about a removed node.
+ */
+export function listStateContainersOnNode(deployment: unknown, node: string): number[] {
+  const resources = (deployment as { resources?: { type?: string; outputs?: { vmid?: unknown; node?: unknown } }[] } | undefined)?.resources ?? [];
+  const vmids = resources
+    .filter((r) => /:Container$/.test(r.type ?? "") && r.type !== "phoenix:lxc:Container" && r.outputs?.node === node && typeof r.outputs?.vmid === "number")
+    .map((r) => r.outputs!.vmid as number);
+  return [...new Set(vmids)].sort((a, b) => a - b);
 }

@@ -21,9 +21,8 @@ export async function waitForEarlierCreate(transport: CommandTransport, target: 
   let announced = false;
   while (current.exists && current.lock === "create" && (await probeLockHolder(transport, target, inputs.vmid)) === "held-by-task") {
     if (Date.now() > end) {
-      throw new PhoenixError("pct-locked", `CT ${inputs.vmid} on node '${inputs.node}' is still being created by a task that started before this run (lock 'create' for over ${MAX_WAIT_MS / 60_000} min)`, {
-        hint: `on the node, check the task with: pvesh get /nodes/${inputs.node}/tasks --source active --vmid ${inputs.vmid}; run the up again when it has ended`,
-      });
+      const hint = `on the node, check the task with: pvesh get /nodes/${inputs.node}/tasks --source active --vmid ${inputs.vmid}; run the up again when it has ended`;
+      throw new PhoenixError("pct-locked", `CT ${inputs.vmid} on node '${inputs.node}' is still being created by a task that started before this run (lock 'create' for over ${MAX_WAIT_MS / 60_000} min)\n  next step: ${hint}`, { hint });
     }
     if (!announced) log(`CT ${inputs.vmid} on ${inputs.node}: an earlier run's create of it is still running (lock 'create'); waiting for it to end`);
     announced = true;

@@ -190,3 +190,25 @@ describe("phoenix up killed with SIGKILL while it creates containers", () => {
     assert.deepEqual(creates.filter((l) => isAlive(Number(l.trim().split(/\s+/)[0]))), []);
   });
 });
+
+describe("a node removed from the stack config while the state has containers on it", () => {
+  it("the up stops before any command, naming each container, the node and what to do", async () => {
+    const stackFile = path.join(project.dir, "Pulumi.dev.yaml");
+    const original = fs.readFileSync(stackFile, "utf8");
+    assert.match(original, /^ {4}pve1:$/m);
+    // The containers file names no node: its containers now resolve to pve9, the only node left.
+    fs.writeFileSync(stackFile, original.replace(/^ {4}pve1:$/m, "    pve9:"));
+    try {
+      const since = logLength();
+      const r = await project.phoenix("up");
+      assert.equal(r.code, 1);
+      // The engine stops at the first such container; the summary names them all.
+      assert.match(r.stderr, /CT 920[123] is on node 'pve1', which is not in the stack config 'nodes' \(pve9\)\n\s+next step: if the node still exists, add it back: pulumi config set --path 'nodes\.pve1\.host' <address>/);
+      assert.match(r.stderr, /the state has 3 container\(s\) on node 'pve1', which the stack config 'nodes' no longer has: CT 9201, 9202, 9203; add the node back, or remove each from the state \(pulumi state delete <urn>\)/);
+      assert.deepEqual(mutatingSince(simRoot(), "pve1", since), []);
+    } finally {
+      fs.writeFileSync(stackFile, original);
+    }
+    assert.deepEqual(statusByCtid(await project.phoenix("status", "--json")), { 9201: "running", 9202: "running", 9203: "running" });
+  });
+});

@@ -21,7 +21,8 @@ describe("a resource reaches its node as the current stack config says", () => {
     const nodes = parseNodesConfig(JSON.stringify({ pve1: { host: "h" } }));
     assert.throws(() => resolveNodeConnection(nodes, "pve3", stored, 401), (e: unknown) => {
       assert.ok(e instanceof PhoenixError);
-      assert.equal(e.message, "CT 401 is on node 'pve3', which is not in the stack config 'nodes' (pve1)");
+      assert.equal(e.message.split("\n")[0], "CT 401 is on node 'pve3', which is not in the stack config 'nodes' (pve1)");
+      assert.equal(e.message.split("\n")[1], `  next step: ${e.hint}`);
       assert.match(e.hint!, /pulumi config set --path 'nodes\.pve3\.host' <address>/);
       assert.match(e.hint!, /pulumi state delete <urn> for each resource of CT 401/);
       return true;
