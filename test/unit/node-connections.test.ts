@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseNodesConfig, resolveNodeConnection } from "../../core/node-connections";
+import { listStateContainersOnNode, parseMissingNodes, parseNodesConfig, resolveNodeConnection } from "../../core/node-connections";
 import { PhoenixError } from "../../core/errors";
 import { engineAddressOf } from "../../providers/impl/engine-watch";
 
@@ -32,6 +32,24 @@ describe("a resource reaches its node as the current stack config says", () => {
   it("a node entry without host is refused with the command that sets it", () => {
     assert.throws(() => parseNodesConfig(JSON.stringify({ pve1: { port: 22 } })), /nodes\.pve1\.host is missing/);
     assert.throws(() => parseNodesConfig("[1]"), /not an object/);
+  });
+});
+
+describe("every container of a node the stack config no longer has", () => {
+  it("takes the node names from the provider errors and the containers from the state's dynamic container resources", () => {
+    assert.deepEqual(parseMissingNodes(["CT 9 is on node 'pve3', which is not in the stack config 'nodes' (pve1)\n  next step: …", "other", "CT 8 is on node 'pve3', which is not in the stack config 'nodes' (pve1)"]), ["pve3"]);
+    const resource = (type: string, vmid: number, node: string) => ({ type, outputs: { vmid, node } });
+    const deployment = {
+      resources: [
+        resource("pulumi-nodejs:dynamic/phoenix:Container", 402, "pve3"),
+        resource("pulumi-nodejs:dynamic/phoenix:Container", 401, "pve3"),
+        resource("pulumi-nodejs:dynamic/phoenix:Container", 400, "pve1"),
+        resource("pulumi-nodejs:dynamic/phoenix:Feature", 403, "pve3"),
+        { type: "phoenix:lxc:Container", outputs: { ctid: 401, node: "pve3" } },
+      ],
+    };
+    assert.deepEqual(listStateContainersOnNode(deployment, "pve3"), [401, 402]);
+    assert.deepEqual(listStateContainersOnNode(undefined, "pve3"), []);
   });
 });
 
