@@ -123,9 +123,9 @@ describe("a node restarted on a new port with its containers stopped", () => {
 });
 
 describe("two ups at once", () => {
-  it("the second is refused with the first run's pid, start time and host; the first completes", async () => {
+  it("the second is refused with the first run's pid, start time and host; unlock keeps its lock; the first completes", async () => {
     assert.equal((await project.phoenix("destroy", "9203")).code, 0);
-    setLatency({ create: 15_000 });
+    setLatency({ create: 25_000 });
     const first = project.spawnPhoenix("up");
     const firstDone = collect(first);
     await until(() => lockFiles().length === 1, "the first up's stack lock");
@@ -135,6 +135,10 @@ describe("two ups at once", () => {
     assert.match(second.stderr, new RegExp(`^phoenix up: another run \\(pid ${holder.pid}, started \\S+, on host \\S+\\) holds stack dev$`, "m"));
     assert.match(second.stderr, /hint: wait for it to finish, then run the command again/);
     assert.doesNotMatch(second.stderr, /code: |stdout: |stderr: |pulumi cancel/);
+    const unlock = await project.phoenix("unlock");
+    assert.equal(unlock.code, 1, unlock.stderr);
+    assert.match(unlock.stderr, new RegExp(`^another run \\(pid ${holder.pid}, started \\S+, on host \\S+\\) holds stack dev; wait for it to finish$`, "m"));
+    assert.equal(lockFiles().length, 1, "the running up's lock is kept");
     const r = await firstDone;
     setLatency({});
     assert.equal(r.code, 0, r.stderr);
