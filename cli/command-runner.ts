@@ -9,7 +9,8 @@ import type { LoadedConfig } from "../core/config/load-config";
 import { CliIo, errorCodeOf, EXIT_CODE_OF, ExitCode } from "./io";
 import { findUnreachableNodes } from "./node-access";
 import { CommonOptions, UsageError } from "./options";
-import { buildStackContext, DirectSettings, loadStackConfig, openStack, readDirectSettings, StackContext } from "./stack-context";
+import { explainEngineError } from "./stack-locks";
+import { buildStackContext, DirectSettings, EnvironmentError, loadStackConfig, openStack, readDirectSettings, StackContext } from "./stack-context";
 
 /**
  * Runs a command body, printing a failure as `phoenix <name>: <message>` (the message already ends with its next
@@ -18,7 +19,9 @@ import { buildStackContext, DirectSettings, loadStackConfig, openStack, readDire
 export async function runGuarded(name: string, io: CliIo, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
-  } catch (e) {
+  } catch (thrown) {
+    // An Automation API failure (opening the stack, reading its config or state) in our words, never raw.
+    const e = explainEngineError(thrown)?.error ?? thrown;
     const code = errorCodeOf(e);
     const message = e instanceof Error ? e.message : String(e);
     const usage = code === "usage" ? `Run 'phoenix ${name} --help' for usage.\n` : "";

@@ -4,6 +4,8 @@
  */
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { ProgressTracker } from "./progress";
+import { explainEngineError } from "./stack-locks";
+import { listStateContainersOnNode, parseMissingNodes } from "../core/node-connections";
 
 /** Options of one engine operation. */
 export interface EngineRunOptions {
@@ -39,7 +41,12 @@ export function engineParallel(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_ENGINE_PARALLEL;
 }
 
-const targetOptions = (targets?: string[]) => ({ parallel: engineParallel(), ...(targets ? { target: targets, targetDependents: false } : {}) });
+/**
+ * `runProgram`: a refresh (and a destroy) otherwise configures the provider with the stack config stored in the
+ * state by the last up, so a node whose address or port changed since is still looked for at the old one. Run
+ * the program, and the provider gets the current stack config (the providers resolve nodes by name from it).
+ */
+const targetOptions = (targets?: string[]) => ({ parallel: engineParallel(), runProgram: true, ...(targets ? { target: targets, targetDependents: false } : {}) });
 
 /** The changes of a summary, with the op names `create/update/replace/delete/same` always present. */
 export function normaliseChanges(raw: Record<string, number> | undefined): Record<string, number> {
@@ -51,7 +58,7 @@ export function normaliseChanges(raw: Record<string, number> | undefined): Recor
   return out;
 }
 
-async function run(progress: ProgressTracker, body: (onEvent: (e: EngineEvent) => void) => Promise<Record<string, number> | undefined>): Promise<EngineRunResult> {
+async function run(stack: Stack, progress: ProgressTracker, body: (onEvent: (e: EngineEvent) => void) => Promise<Record<string, number> | undefined>): Promise<EngineRunResult> {
   let summary: Record<string, number> | undefined;
   const onEvent = (e: EngineEvent) => {
     if (e.summaryEvent) summary = e.summaryEvent.resourceChanges as Record<string, number>;
@@ -61,25 +68,47 @@ async function run(progress: ProgressTracker, body: (onEvent: (e: EngineEvent) =
     const changes = await body(onEvent);
     return { ok: true, changes: normaliseChanges(changes ?? summary) };
   } catch (error) {
-    return { ok: false, changes: normaliseChanges(summary), error: error instanceof Error ? error.message : String(error) };
+    // The CLI's raw output (`code: … stdout: … stderr: …`) never reaches the user: a run refused before it
+    // started (a lock, the passphrase) is thrown in our words; any other failure is returned in our words.
+    const explained = explainEngineError(error, stack);
+    if (explained?.refused) throw explained.error;
+    const text = explained ? `${explained.error.message}\nnext step: ${explained.error.hint}` : error instanceof Error ? error.message : String(error);
+    await addContainersOfMissingNodes(stack, progress);
+    return { ok: false, changes: normaliseChanges(summary), error: text };
   } finally {
     progress.finish();
   }
 }
 
+/**
+ * The engine stops at the first resource whose node the stack config no longer has, so its errors name only the
+ * containers it reached: name every container the state has on that node, once, after the run.
+ */
+async function addContainersOfMissingNodes(stack: Stack, progress: ProgressTracker): Promise<void> {
+  const missing = parseMissingNodes([...progress.errors.values()].flat());
+  if (missing.length === 0) return;
+  const deployment = (await stack.exportStack().catch(() => undefined))?.deployment;
+  for (const node of missing) {
+    const vmids = listStateContainersOnNode(deployment, node);
+    if (vmids.length === 0) continue;
+    const line = `the state has ${vmids.length} container(s) on node '${node}', which the stack config 'nodes' no longer has: CT ${vmids.join(", ")}; add the node back, or remove each from the state (pulumi state delete <urn>)`;
+    progress.errors.set("", [...(progress.errors.get("") ?? []), line]);
+  }
+}
+
 /** `pulumi preview`. */
 export function runPreview(stack: Stack, opts: EngineRunOptions): Promise<EngineRunResult> {
-  return run(opts.progress, async (onEvent) => (await stack.preview({ ...targetOptions(opts.targets), refresh: opts.refresh, onEvent })).changeSummary as Record<string, number>);
+  return run(stack, opts.progress, async (onEvent) => (await stack.preview({ ...targetOptions(opts.targets), refresh: opts.refresh, onEvent })).changeSummary as Record<string, number>);
 }
 
 /** `pulumi up`. */
 export function runUp(stack: Stack, opts: EngineRunOptions): Promise<EngineRunResult> {
-  return run(opts.progress, async (onEvent) => (await stack.up({ ...targetOptions(opts.targets), refresh: opts.refresh, onEvent })).summary.resourceChanges as Record<string, number> | undefined);
+  return run(stack, opts.progress, async (onEvent) => (await stack.up({ ...targetOptions(opts.targets), refresh: opts.refresh, onEvent })).summary.resourceChanges as Record<string, number> | undefined);
 }
 
 /** `pulumi destroy` of exactly `targets`. */
 export function runDestroy(stack: Stack, opts: EngineRunOptions & { targets: string[] }): Promise<EngineRunResult> {
-  return run(opts.progress, async (onEvent) => (await stack.destroy({ ...targetOptions(opts.targets), onEvent })).summary.resourceChanges as Record<string, number> | undefined);
+  return run(stack, opts.progress, async (onEvent) => (await stack.destroy({ ...targetOptions(opts.targets), onEvent })).summary.resourceChanges as Record<string, number> | undefined);
 }
 
 /** Every resource URN in the stack's state. */

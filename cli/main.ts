@@ -46,7 +46,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     run: (args, io) => require("./commands/power").runPowerCommand("start", args, io),
   },
   stop: {
-    summary: "shut containers down (pct shutdown); an up leaves them stopped",
+    summary: "shut containers down (pct shutdown); up --refresh starts them again unless \"started\": false",
     run: (args, io) => require("./commands/power").runPowerCommand("stop", args, io),
   },
   restart: {
@@ -60,6 +60,10 @@ const COMMANDS: Record<string, CommandEntry> = {
   test: {
     summary: "run a container's test suites inside it",
     run: (args, io) => require("./commands/test").runTestCommand(args, io),
+  },
+  unlock: {
+    summary: "remove the stack lock a killed run left behind (never a running run's lock)",
+    run: (args, io) => require("./commands/unlock").runUnlockCommand(args, io),
   },
   sim: {
     summary: "start or stop simulated Proxmox VE nodes behind real sshd (sim start|stop)",

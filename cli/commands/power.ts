@@ -1,7 +1,8 @@
 /**
  * `phoenix start|stop|restart <ctid…>`: the old tool's power operations, run directly with `pct start`,
  * `pct shutdown` (falling back to a hard stop after the timeout) and `pct reboot`. They do not change the
- * desired state: an up leaves a stopped container stopped (power state alone is not drift).
+ * desired state: with `started` true (the default) the next `up --refresh` starts a stopped container again
+ * (core/container/run-state.ts); `"started": false` in the config keeps one stopped on purpose.
  */
 import { CliIo, ExitCode } from "../io";
 import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
@@ -22,8 +23,9 @@ export function powerHelp(action: PowerAction): string {
   return `Usage: phoenix ${action} <ctid…>${action === "stop" ? " [--timeout SECONDS]" : ""} [--json] [--stack NAME] [--cwd DIR] [--config FILE]
 
 ${what}
-This does not change the desired state: a later 'phoenix up' does not start a stopped container again
-(it does start a container it creates).
+This does not change the desired state. With "started": true (the default) the next 'phoenix up --refresh'
+starts a stopped container again (as after a node reboot); to keep one stopped on purpose, set
+"started": false on it in the containers file: no up starts or stops it then (a new one is still started).
 
 Options:
 ${action === "stop" ? "  --timeout S    seconds to wait for a clean shutdown before stopping hard (default: 60)\n" : ""}  --json         print a JSON array of {ctid, node, action, result: "done" | "already" | "failed", error?}

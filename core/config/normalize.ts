@@ -139,6 +139,7 @@ export function buildContainerSpec(config: PhoenixConfig, ctid: number, options:
     bootOrder: c.boot_order,
     bootDelaySec: c.boot_delay,
     startAtBoot: c.start_at_boot,
+    started: c.started,
     tags: [...new Set(c.tags.map((t) => t.toLowerCase()))].sort(),
     restartPolicy: c.restart_policy,
     adopt: c.adopt,

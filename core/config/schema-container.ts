@@ -139,6 +139,10 @@ export function buildContainerSchema() {
       boot_order: z.number().int().min(0).optional().describe("Start order at boot (pct --startup order=N); lower starts first."),
       boot_delay: z.number().int().min(0).optional().describe("Seconds to wait after starting it (pct --startup up=N)."),
       start_at_boot: z.boolean().default(false).describe("Start when the node boots (pct --onboot). @default false"),
+      started: z
+        .boolean()
+        .default(true)
+        .describe("Keep the container running: an up that finds it stopped (node reboot, phoenix stop; seen with --refresh) starts it. false leaves its run state to you (phoenix start/stop); a new container is started either way. @default true"),
       tags: z
         .array(z.string().regex(P.TAG_PATTERN, "expected a PVE tag (letters, digits, '_', '-', '+', '.'; not starting with '-', '+' or '.')"))
         .default([])

@@ -104,6 +104,8 @@ export interface ContainerSpec {
   bootOrder?: number;
   bootDelaySec?: number;
   startAtBoot: boolean;
+  /** Keep it running: the up starts it when it is found stopped (`started`). */
+  started: boolean;
   /** Lower-cased, de-duplicated and sorted, as PVE stores them by default. */
   tags: string[];
   restartPolicy: ContainerConfig["restart_policy"];

@@ -44,6 +44,7 @@ export const CONTAINER_CHANGE_POLICY = {
   apparmorManagesNesting: "restart",
   gpus: "restart",
   running: "live",
+  started: "ignore",
   connection: "ignore",
   owner: "ignore",
   restartPolicy: "ignore",

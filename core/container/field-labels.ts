@@ -34,6 +34,7 @@ export const CONTAINER_FIELD_LABELS = {
   apparmorManagesNesting: "apparmor_manages_nesting",
   gpus: "gpu_assignment",
   running: "running",
+  started: "started",
   restartPolicy: "restart_policy",
   adopt: "adopt",
 } as const satisfies Record<keyof ContainerInputs, string>;

@@ -66,6 +66,7 @@ export function buildContainerInputs(spec: ContainerSpec, ctx: InputsContext): C
     apparmorManagesNesting: spec.apparmorManagesNesting,
     gpus: spec.gpus,
     running: true,
+    started: spec.started,
     restartPolicy: spec.restartPolicy ?? "restart",
     adopt: spec.adopt,
   };

@@ -124,6 +124,11 @@ export interface ContainerInputs {
   gpus: number[];
   /** Desired power state. */
   running: boolean;
+  /**
+   * Keep it running: a container found stopped is started by the next up (config `started`, default true).
+   * False leaves its run state to the operator (core/container/run-state.ts). Absent in older state: true.
+   */
+  started?: boolean;
   /** What to do with a change that needs a restart: `restart` now, or leave it `pending`. */
   restartPolicy: "restart" | "never";
   /** Take over an existing container that lacks this stack's ownership marker. */

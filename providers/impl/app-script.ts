@@ -41,7 +41,7 @@ export async function diff(_id: string, olds: AppScriptOutputs, news: AppScriptI
 }
 
 async function apply(inputs: AppScriptInputs, generation: number): Promise<AppScriptOutputs> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   // pct push does not create parent directories (as on a real host).
   await client.exec(inputs.vmid, ["mkdir", "-p", "/etc/phoenix-lxc"]);
   await client.push(inputs.vmid, inputs.configJson, "/etc/phoenix-lxc/phoenix_lxc_configs.json", { perms: "0600" });

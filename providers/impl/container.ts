@@ -16,6 +16,8 @@ import { probeLockHolder } from "../../host/lock-probe";
 import { NodeTarget } from "../../host/transport";
 import type { CtStatus } from "../../core/pct-model";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
+import { waitForEarlierCreate } from "./create-wait";
+import { planConvergeRunning, planDesiredForDiff, planRefreshedRunning } from "../../core/container/run-state";
 
 /** What the resource stores: its inputs as applied, plus what was observed on the node. */
 export interface ContainerOutputs extends ContainerInputs {
@@ -49,19 +51,28 @@ export { checkContainerInputs as check };
 export async function diff(_id: string, olds: ContainerOutputs, news: ContainerInputs) {
   if (JSON.stringify(news).includes(UNKNOWN)) return { changes: true };
   const running = olds.observed?.running ?? olds.running;
-  const changes = classifyContainerChanges(olds, news, running);
-  const drift = olds.observed ? planApply(olds.observed, news) : undefined;
+  // A stopped container is drift when its run state is managed (`started`, core/container/run-state).
+  const desired = planDesiredForDiff(olds, news);
+  const changes = classifyContainerChanges(olds, desired, running);
+  const drift = olds.observed ? planApply(olds.observed, { ...desired, running: planConvergeRunning(news, olds.observed.running, false) }) : undefined;
   // PVE cannot make it (a disk shrink): refused here, so preview says so instead of the up failing half-way.
   const refused = planRefusals(changes, drift);
   if (refused.length) throw new PhoenixError("config", refused.join("\n"));
   // With restart_policy never, a change already waiting for a restart is settled until someone restarts the
   // container: reported, not a change (else every up would "apply" it again and take a new snapshot).
   const waiting = news.restartPolicy === "never" ? drift?.needsRestart ?? [] : [];
-  // Power state alone is not drift: `phoenix stop` must survive `up` and `up --refresh` (issue 7). A container
-  // is still started when it is created, and when an update for another reason converges it.
-  const drifted = drift !== undefined && !isEmptyPlan({ ...drift, power: undefined, needsRestart: waiting.length ? [] : drift.needsRestart }) && changes.changed.length === 0;
+  const drifted = drift !== undefined && !isEmptyPlan({ ...drift, needsRestart: waiting.length ? [] : drift.needsRestart }) && changes.changed.length === 0;
+  // Only a start (found stopped, `started` true): the container's key stays, so nothing after it runs (`stables`).
+  const onlyStart = changes.changed.length === 1 && changes.changed[0] === "running" && desired.running && (drift === undefined || isEmptyPlan({ ...drift, power: undefined }));
   if (changes.changed.length || drifted) {
-    log(drifted ? `CT ${news.vmid} on ${news.node}: drift — ${[...drift!.changes, ...drift!.needsRestart.map((k) => `${k} pending until a restart`)].join("; ")}` : describeChangeSet(news.vmid, changes, news.restartPolicy, olds, news));
+    const driftText = drifted
+      ? [...drift!.changes, ...drift!.needsRestart.map((k) => `${k} pending until a restart`), ...(drift!.power === "start" ? ["found stopped: it will be started"] : [])].join("; ")
+      : "";
+    // `running` has a line of its own, below.
+    const fields = { ...changes, changed: changes.changed.filter((f) => f !== "running") };
+    if (drifted) log(`CT ${news.vmid} on ${news.node}: drift — ${driftText}`);
+    else if (fields.changed.length) log(describeChangeSet(news.vmid, fields, news.restartPolicy, olds, desired));
+    if (changes.changed.includes("running")) log(`CT ${news.vmid} on ${news.node}: running: ${olds.running} → ${desired.running} (found ${olds.running ? "running" : "stopped"}; "started" is true)`);
   } else if (waiting.length) {
     log(`CT ${news.vmid} on ${news.node}: ${waiting.join(", ")} pending until the container restarts (restart_policy: never; 'phoenix restart ${news.vmid}' applies it)`);
   }
@@ -71,14 +82,16 @@ export async function diff(_id: string, olds: ContainerOutputs, news: ContainerI
     replaces: changes.replace,
     // Same VMID: the old container must be gone before the new one is created.
     deleteBeforeReplace: true,
+    // A plain start keeps the container's step key, so the preview shows nothing after it changing (converge).
+    ...(onlyStart ? { stables: ["generation", "instance"] } : {}),
   };
 }
 
 /** Creates (or clones, or adopts) the container, converges it, starts it. */
 export async function create(inputs: ContainerInputs): Promise<{ id: string; outs: ContainerOutputs }> {
   const id = String(inputs.vmid);
-  const t = nodeTarget(inputs.node, inputs.connection);
-  const existing = await readObservedContainer(transport(), t, inputs.vmid, inputs);
+  const t = nodeTarget(inputs.node, inputs.connection, inputs.vmid);
+  const existing = await waitForEarlierCreate(transport(), t, inputs, await readObservedContainer(transport(), t, inputs.vmid, inputs), log);
   const halfMade = existing.exists && hasOwnershipMarker(existing.description, inputs.owner) && (await isHalfCreated(t, inputs.vmid, existing));
   if (halfMade) await discardHalfCreated(inputs);
   if (existing.exists && !halfMade) {
@@ -115,7 +128,7 @@ export async function update(id: string, olds: ContainerOutputs, news: Container
   try {
     return { outs: await converge(news, identity) };
   } catch (error) {
-    const observed = await readObservedContainer(transport(), nodeTarget(news.node, news.connection), news.vmid, news).catch(() => olds.observed);
+    const observed = await readObservedContainer(transport(), nodeTarget(news.node, news.connection, news.vmid), news.vmid, news).catch(() => olds.observed);
     throw partialFailure(id, outputsOf(news, observed, [], identity), error);
   }
 }
@@ -123,18 +136,21 @@ export async function update(id: string, olds: ContainerOutputs, news: Container
 /** Reads the live container; a container that is gone is reported as gone (refresh removes it from state). */
 export async function read(id: string, props: ContainerOutputs) {
   // A refresh reads every resource at once: the node's inventory answers them all (host/inventory-reader).
-  const observed = await readObservedFromInventory(inventory(), nodeTarget(props.node, props.connection), props.vmid, props);
+  const observed = await readObservedFromInventory(inventory(), nodeTarget(props.node, props.connection, props.vmid), props.vmid, props);
   if (!observed.exists) return {};
   // PVE's pending section is the truth for keys; raw lines and the AppArmor file have none, so their pending
   // restart is remembered from the up that wrote them, until the container is seen stopped.
   const remembered = observed.running ? (props.pendingRestart ?? []).filter((k) => k === "lxc" || k === "apparmor") : [];
   const pendingRestart = [...new Set([...Object.keys(observed.pending), ...remembered])];
-  return { id, props: outputsOf(props, observed, props.lastChanges ?? [], { generation: props.generation ?? 0, instance: props.instance }, pendingRestart) };
+  // The refreshed `running` goes into the inputs too: preview diffs old inputs against new ones, so a container
+  // found stopped shows as `running: false => true`.
+  const outs = outputsOf({ ...props, running: planRefreshedRunning(props, observed.running) }, observed, props.lastChanges ?? [], { generation: props.generation ?? 0, instance: props.instance }, pendingRestart);
+  return { id, props: outs, inputs: inputsOf(outs) };
 }
 
 /** Stops and destroys with purge; already gone is success. Never destroys a container another owner manages. */
 async function destroy(_id: string, props: ContainerOutputs): Promise<void> {
-  const client = clientFor(props.node, props.connection);
+  const client = clientFor(props.node, props.connection, props.vmid);
   await sequencer().mutate(props.node, [props.vmid], `destroy CT ${props.vmid}`, async () => {
     const observed = await readObservedContainer(transport(), client.node, props.vmid);
     if (!observed.exists) return;
@@ -166,7 +182,7 @@ function checkAdoptable(inputs: ContainerInputs, existing: ObservedWithFile): vo
 }
 
 async function createFromSource(inputs: ContainerInputs): Promise<void> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const marker = ownershipMarker(inputs.owner);
   if (inputs.source.kind === "template") {
     const { ostemplate } = inputs.source;
@@ -203,7 +219,7 @@ async function isHalfCreated(target: NodeTarget, vmid: number, observed: Observe
  * dead clone task left on its source when no running task holds it.
  */
 async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const vmid = inputs.vmid;
   log(`CT ${vmid} on ${inputs.node}: an earlier create stopped half-way (lock 'create', no task running); destroying the partial container to create it again`);
   await sequencer().mutate(inputs.node, [vmid], `discard half-created CT ${vmid}`, async () => {
@@ -226,19 +242,23 @@ async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
 async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: CtStatus): Promise<ContainerOutputs> {
   // Every create and update is a new generation: preview cannot know in advance what an update will find, so
   // it shows the steps after a changed container as changing, and they must then run (see core/container/identity).
+  // The one exception is a plain start, which diff announces as stable (see `diff`, `onlyStart`).
   let identity: Identity = { ...prior, generation: prior.generation + 1 };
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const target = client.node;
+  // create passes "stopped" exactly when it has just made the container: that one is started whatever `started` says.
+  let created = knownStatus === "stopped";
   let observed = await readObservedContainer(transport(), target, inputs.vmid, { ...inputs, knownStatus });
   if (await isHalfCreated(target, inputs.vmid, observed)) {
     // State says this CT is ours; its create never finished (see create): nothing in it is worth keeping.
     await discardHalfCreated(inputs);
     await createFromSource(inputs);
     identity = { ...identity, instance: mintInstance() };
+    created = true;
     observed = await readObservedContainer(transport(), target, inputs.vmid, inputs);
   }
   if (!observed.exists) throw new PhoenixError("pct-not-found", `CT ${inputs.vmid} does not exist on node '${inputs.node}'`, { hint: "run `pulumi refresh` so the state forgets it, then `pulumi up` creates it again" });
-  const plan = planApply(observed, inputs);
+  const plan = planApply(observed, { ...inputs, running: planConvergeRunning(inputs, observed.running, created) });
   // Only a disk grown by hand beyond the config gets here (diff refuses a config that asks for a shrink).
   for (const r of plan.refusals) log(`note: ${r}; until then the disk stays as it is`);
   if (isEmptyPlan(plan)) return outputsOf(inputs, observed, [], identity);
@@ -268,7 +288,15 @@ async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: 
   const onlyStarted = plan.power === "start" && plan.changes.length === 0 && plan.needsRestart.length === 0 && Object.keys(observed.pending).length === 0;
   const powerState = plan.power === "start" ? "running" : plan.power === "stop" ? "stopped" : undefined;
   const after = onlyStarted ? { ...observed, running: true } : await readObservedContainer(transport(), target, vmid, { ...inputs, knownStatus: powerState });
-  return outputsOf(inputs, after, plan.changes, identity, pendingRestart);
+  // Starting a container that was found stopped changes nothing in it: the steps after it need not run again.
+  const kept = onlyStarted && prior.generation > 0 && identity.instance === prior.instance ? { ...identity, generation: prior.generation } : identity;
+  return outputsOf(inputs, after, plan.changes, kept, pendingRestart);
+}
+
+/** The inputs part of stored outputs (what a refresh records as the resource's inputs). */
+function inputsOf(outs: ContainerOutputs): ContainerInputs {
+  const { observed: _o, status: _s, pendingRestart: _p, lastChanges: _l, generation: _g, instance: _i, ...inputs } = outs;
+  return inputs;
 }
 
 function outputsOf(inputs: ContainerInputs, observed: ObservedContainer, changes: string[], identity: Identity, pendingRestart: string[] = []): ContainerOutputs {

@@ -65,7 +65,7 @@ export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInput
 
 /** Guard → install → verify, in one `pct exec` (host/feature-converge): the install runs only when the guard fails. */
 async function apply(inputs: FeatureInputs, generation: number): Promise<FeatureOutputs> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const { feature } = inputs;
   const result = await convergeFeatureInContainer(client, inputs.vmid, {
     feature,
@@ -105,7 +105,7 @@ export async function update(_id: string, olds: FeatureOutputs, news: FeatureInp
  * their guards go out together in one `pct exec` (host/guard-batcher); create/update run theirs alone.
  */
 export async function read(id: string, props: FeatureOutputs) {
-  const client = clientFor(props.node, props.connection);
+  const client = clientFor(props.node, props.connection, props.vmid);
   // The node's inventory already says whether the container is there and runs: no pct exec to learn it.
   const known = await inventory().container(client.node, props.vmid);
   if (known && !known.exists) return {};

@@ -36,7 +36,7 @@ export async function diff(_id: string, olds: FinalSnapshotOutputs, news: FinalS
 }
 
 async function apply(inputs: FinalSnapshotInputs, previous?: FinalSnapshotOutputs): Promise<FinalSnapshotOutputs> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const existing = (await readSnapshotList(transport(), client.node, inputs.vmid)).snapshots.map((s) => s.name);
   if (inputs.templateSnapshotName && !existing.includes(inputs.templateSnapshotName)) {
     const name = inputs.templateSnapshotName;
@@ -66,7 +66,7 @@ export async function update(_id: string, olds: FinalSnapshotOutputs, news: Fina
 
 /** Checks the template snapshot still exists (clones need it); a container that is gone takes this step with it. */
 export async function read(id: string, props: FinalSnapshotOutputs) {
-  const list = await readSnapshotListFromInventory(inventory(), nodeTarget(props.node, props.connection), props.vmid).catch(goneIsUndefined);
+  const list = await readSnapshotListFromInventory(inventory(), nodeTarget(props.node, props.connection, props.vmid), props.vmid).catch(goneIsUndefined);
   if (!list) return {};
   const names = list.snapshots.map((s) => s.name);
   return { id, props: { ...props, templateSnapshotPresent: props.templateSnapshotName !== undefined && names.includes(props.templateSnapshotName) } };

@@ -50,7 +50,7 @@ export async function diff(_id: string, olds: HealthCheckOutputs, news: HealthCh
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function apply(inputs: HealthCheckInputs): Promise<HealthCheckOutputs> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const results: CheckResult[] = [];
   for (const check of inputs.checks) {
     let last = { exitCode: null as number | null, output: "" };

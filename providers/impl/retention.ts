@@ -67,7 +67,7 @@ export async function diff(_id: string, olds: RetentionOutputs, news: RetentionI
 }
 
 async function readTimeZone(inputs: RetentionInputs): Promise<string> {
-  const r = await transport().exec(nodeTarget(inputs.node, inputs.connection), ["sh", "-c", "cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC"], { idempotent: true });
+  const r = await transport().exec(nodeTarget(inputs.node, inputs.connection, inputs.vmid), ["sh", "-c", "cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC"], { idempotent: true });
   const zone = r.stdout.trim().replace(/^.*zoneinfo\//, "") || "UTC";
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
@@ -78,7 +78,7 @@ async function readTimeZone(inputs: RetentionInputs): Promise<string> {
 }
 
 async function apply(inputs: RetentionInputs, olds?: RetentionOutputs): Promise<RetentionOutputs> {
-  const client = clientFor(inputs.node, inputs.connection);
+  const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   // Asked together so the two reads share one round trip (host/read-coalescer).
   const [timeZone, list] = await Promise.all([olds?.timeZone ?? readTimeZone(inputs), readSnapshotList(transport(), client.node, inputs.vmid)]);
   const live = list.snapshots;
@@ -112,7 +112,7 @@ export async function update(_id: string, olds: RetentionOutputs, news: Retentio
 
 /** Refresh: the live list, and what retention would delete now (shown by the next preview). */
 export async function read(id: string, props: RetentionOutputs) {
-  const list = await readSnapshotListFromInventory(inventory(), nodeTarget(props.node, props.connection), props.vmid).catch(goneIsUndefined);
+  const list = await readSnapshotListFromInventory(inventory(), nodeTarget(props.node, props.connection, props.vmid), props.vmid).catch(goneIsUndefined);
   // A container that is gone takes its policy with it.
   if (!list) return {};
   const live = list.snapshots;

@@ -16,6 +16,8 @@ import { SshCredentials, SshPool, SshPoolOptions, SshPoolStats } from "../../hos
 import { CommandTransport, NodeTarget } from "../../host/transport";
 import { probeLockHolder } from "../../host/lock-probe";
 import { findProjectRoot } from "../../host/project-root";
+import { parseNodesConfig, resolveNodeConnection } from "../../core/node-connections";
+import { watchEngine } from "./engine-watch";
 
 /** What `configure` receives: namespaced stack config, secrets decrypted (`<project>:key`). */
 export interface ConfigSource {
@@ -32,6 +34,8 @@ export const CONFIG_KEYS = {
   privateKeyPath: "sshPrivateKeyPath",
   /** Operations in flight per node. */
   perNodeLimit: "perNodeParallelism",
+  /** Nodes by name: how to reach each now (every operation resolves its node here, not from state). */
+  nodes: "nodes",
 } as const;
 
 interface RuntimeState {
@@ -39,6 +43,8 @@ interface RuntimeState {
   /** What counts connections and commands (the pool, or the one-shot transport in the benchmark). */
   ssh?: { stats(): SshPoolStats };
   perNodeLimit?: number;
+  /** The stack config's nodes; undefined when the provider runs without stack config (tests). */
+  nodes?: Record<string, NodeConnection>;
   transport?: CommandTransport & { close?: () => Promise<void> };
   /** The coalescer under the transport, when reads are coalesced (its counters go to the stats file). */
   coalescer?: ReadCoalescer;
@@ -59,6 +65,8 @@ export function configureRuntime(config: ConfigSource): void {
   state.credentials = { privateKey, passphrase: config.get(CONFIG_KEYS.passphrase) };
   const limit = Number(config.get(CONFIG_KEYS.perNodeLimit) ?? process.env.PHOENIX_PER_NODE_PARALLELISM ?? NaN);
   state.perNodeLimit = Number.isInteger(limit) && limit > 0 ? limit : undefined;
+  state.nodes = parseNodesConfig(config.get(CONFIG_KEYS.nodes));
+  if (isEngineProviderHost()) watchEngine();
 }
 
 /** Replaces the transport (tests inject a counting or faulty one). */
@@ -161,16 +169,20 @@ export function sequencer(): OperationSequencer {
 
 const targets = new Map<string, NodeTarget>();
 
-/** The node target for a resource's stored connection. */
-export function nodeTarget(node: string, connection: NodeConnection): NodeTarget {
-  const target: NodeTarget = { name: node, ...connection };
+/**
+ * The node target of a resource on `node`: reached as the current stack config says (the `stored` connection
+ * only when the provider runs without stack config). `vmid` names the container in the error for a node the
+ * stack config no longer has.
+ */
+export function nodeTarget(node: string, stored: NodeConnection, vmid?: number): NodeTarget {
+  const target: NodeTarget = { name: node, ...resolveNodeConnection(state.nodes, node, stored, vmid) };
   targets.set(node, target);
   return target;
 }
 
-/** A pct client for a node. */
-export function clientFor(node: string, connection: NodeConnection): PctClient {
-  return new PctClient(transport(), nodeTarget(node, connection));
+/** A pct client for a node (see {@link nodeTarget}). */
+export function clientFor(node: string, connection: NodeConnection, vmid?: number): PctClient {
+  return new PctClient(transport(), nodeTarget(node, connection, vmid));
 }
 
 let sharedGuardBatcher: ContainerScriptBatcher | undefined;

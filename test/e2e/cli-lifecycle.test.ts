@@ -65,10 +65,11 @@ describe("phoenix lifecycle of test container 9999", () => {
     assert.equal(statusByCtid(await project.phoenix("status", "9999", "--json"))["9999"], "stopped");
   });
 
-  it("an up --refresh does not start the stopped container again", async () => {
+  it("an up --refresh starts the stopped container again (started defaults to true)", async () => {
     const r = await project.phoenix("up", "--refresh");
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(statusByCtid(await project.phoenix("status", "9999", "--json"))["9999"], "stopped");
+    assert.match(r.stderr, /CT 9999 on pve1: running: false → true/);
+    assert.equal(statusByCtid(await project.phoenix("status", "9999", "--json"))["9999"], "running");
   });
 
   it("destroy removes it: status shows it missing", async () => {

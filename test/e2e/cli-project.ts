@@ -2,7 +2,7 @@
  * A throwaway Pulumi project for driving the `phoenix` CLI as a user would: a temp directory with a
  * Pulumi.yaml, a node_modules link to this checkout, a containers file, and the bin spawned with --cwd.
  */
-import { execFile } from "node:child_process";
+import { ChildProcess, execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -20,6 +20,8 @@ export interface CliProject {
   dir: string;
   /** Runs `node bin/phoenix <args> --cwd <dir>` (plain output: CI=true, no TTY). */
   phoenix(...args: string[]): Promise<CliRun>;
+  /** Starts `phoenix <args>` in its own process group without waiting (kill tests, concurrent runs). */
+  spawnPhoenix(...args: string[]): ChildProcess;
   /** `sim stop`, then removes the directory. */
   dispose(): Promise<void>;
 }
@@ -46,6 +48,8 @@ export function makeCliProject(configText: string, extraEnv: NodeJS.ProcessEnv =
   return {
     dir,
     phoenix,
+    spawnPhoenix: (...args: string[]) =>
+      spawn("node", [path.join(REPO_ROOT, "bin", "phoenix"), ...args, "--cwd", dir], { env, cwd: os.tmpdir(), detached: true, stdio: ["ignore", "pipe", "pipe"] }),
     async dispose() {
       await phoenix("sim", "stop");
       fs.rmSync(dir, { recursive: true, force: true });
