@@ -76,7 +76,7 @@ describe("restart_policy never", () => {
     ct().network_config = { ...(ct().network_config as object), nameservers: ["9.9.9.9"] };
     const { preview, up, after, since } = await cycle();
     assert.deepEqual(preview.steps(), up.steps());
-    assert.ok(preview.diagnostics.some((d) => /CT 500: restart nameservers \(left pending: restart_policy is never\)/.test(d)), preview.diagnostics.join(""));
+    assert.ok(preview.diagnostics.some((d) => /CT 500: network_config\.nameservers \(none\) → 9\.9\.9\.9 \(restart: left pending, restart_policy is never\)/.test(d)), preview.diagnostics.join(""));
     const made = mutatingSince(t.cluster.root, NODE, since).map((c) => c.argv[1]);
     assert.ok(made.includes("set") && !made.includes("reboot"), made.join(" "));
     // The next preview: nothing to do, the pending change said once (not as drift).
