@@ -133,7 +133,7 @@ describe("two ups at once", () => {
     const second = await project.phoenix("up");
     assert.equal(second.code, 1);
     assert.match(second.stderr, new RegExp(`^phoenix up: another run \\(pid ${holder.pid}, started \\S+, on host \\S+\\) holds stack dev$`, "m"));
-    assert.match(second.stderr, /hint: wait for it to finish, then run the command again/);
+    assert.match(second.stderr, /next step: wait for it to finish, then run the command again/);
     assert.doesNotMatch(second.stderr, /code: |stdout: |stderr: |pulumi cancel/);
     const unlock = await project.phoenix("unlock");
     assert.equal(unlock.code, 1, unlock.stderr);
@@ -169,7 +169,7 @@ describe("phoenix up killed with SIGKILL while it creates containers", () => {
 
     const refused = await project.phoenix("up");
     assert.equal(refused.code, 1);
-    const printed = /hint: remove the stale lock, then run the command again: (phoenix unlock --stack dev(?: --cwd \S+)?)$/m.exec(refused.stderr);
+    const printed = /next step: remove the stale lock, then run the command again: (phoenix unlock --stack dev(?: --cwd \S+)?)$/m.exec(refused.stderr);
     assert.ok(printed, refused.stderr);
     assert.ok(printed[1]!.endsWith(`--cwd ${project.dir}`), printed[1]);
     assert.match(refused.stderr, /^phoenix up: stack dev is locked by a run that no longer exists \(pid \d+, started \S+, on host \S+: no process \d+ runs on \S+\)/m);
