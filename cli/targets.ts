@@ -1,17 +1,14 @@
 /**
  * Which resources a targeted `preview`/`up`/`destroy` touches, as Pulumi URNs. Pure: no I/O.
  *
- * The names mirror components/lxc-fleet.ts and lxc-container.ts (fleet `fleet`, component `ct-<ctid>`, children
- * `ct-<ctid>-<step>`) and the type tokens of providers/ (part of the state format, never renamed). A targeted up
+ * A container's steps and their types come from its step plan (core/container/step-plan.ts), the one the
+ * component builds its children from; the fleet is named `fleet` by components/stack-program.ts. A targeted up
  * must name resources that do not exist yet, so the URNs are computed from the config, not read from state.
  */
 import type { ContainerSpec } from "../core/config/types";
 import { buildDependencyGraphFromConfig, dependencyClosure, dependents } from "../core/config/dependency-graph";
 import type { PhoenixConfig } from "../core/config/types";
-
-const FLEET_TYPE = "phoenix:lxc:Fleet";
-const CONTAINER_TYPE = "phoenix:lxc:Container";
-const dynamicType = (name: string) => `pulumi-nodejs:dynamic/phoenix:${name}`;
+import { CONTAINER_COMPONENT_TYPE, containerComponentName, dynamicTypeToken, FLEET_COMPONENT_TYPE, planContainerSteps } from "../core/container/step-plan";
 
 /** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`; the stack root is never part of the type chain. */
 export function buildUrn(stack: string, project: string, typeChain: readonly string[], name: string): string {
@@ -20,21 +17,16 @@ export function buildUrn(stack: string, project: string, typeChain: readonly str
 
 /** The URN of the fleet component (the parent of every container). */
 export function buildFleetUrn(stack: string, project: string): string {
-  return buildUrn(stack, project, [FLEET_TYPE], "fleet");
+  return buildUrn(stack, project, [FLEET_COMPONENT_TYPE], "fleet");
 }
 
 /** Every resource of one container: its component and each workflow step, in workflow order. */
 export function buildContainerUrns(stack: string, project: string, spec: ContainerSpec): string[] {
-  const name = `ct-${spec.ctid}`;
-  const child = (type: string, step: string) => buildUrn(stack, project, [FLEET_TYPE, CONTAINER_TYPE, dynamicType(type)], `${name}-${step}`);
+  const name = containerComponentName(spec.ctid);
+  const parents = [FLEET_COMPONENT_TYPE, CONTAINER_COMPONENT_TYPE];
   return [
-    buildUrn(stack, project, [FLEET_TYPE, CONTAINER_TYPE], name),
-    child("Container", "container"),
-    ...spec.features.map((f) => child("Feature", `feature-${f}`)),
-    ...(spec.applicationScript ? [child("AppScript", "app")] : []),
-    ...(spec.healthChecks.length > 0 || spec.healthCheck ? [child("HealthCheck", "health")] : []),
-    child("FinalSnapshot", "snapshot"),
-    child("SnapshotRetention", "retention"),
+    buildUrn(stack, project, parents, name),
+    ...planContainerSteps(spec).map((s) => buildUrn(stack, project, [...parents, dynamicTypeToken(s.type)], `${name}-${s.step}`)),
   ];
 }
 
@@ -76,6 +68,6 @@ export function findBlockingDependents(config: Pick<PhoenixConfig, "lxc_configs"
 export function selectContainerUrns(stateUrns: readonly string[], ctids: readonly number[]): string[] {
   return stateUrns.filter((u) => {
     const ctid = ctidOfUrn(u);
-    return ctid !== undefined && ctids.includes(ctid) && u.includes(CONTAINER_TYPE);
+    return ctid !== undefined && ctids.includes(ctid) && u.includes(CONTAINER_COMPONENT_TYPE);
   });
 }

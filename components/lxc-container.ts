@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ContainerSpec, PhoenixConfig } from "../core/config/types";
 import { buildContainerInputs } from "../core/container/from-spec";
 import { buildStepKey } from "../core/container/identity";
+import { CONTAINER_COMPONENT_TYPE, planContainerSteps, PlannedStep, StepType } from "../core/container/step-plan";
 import { NodeConnection } from "../core/container/inputs";
 import { buildFeatureEnv, CatalogFeature, collectInheritedFeatures, hashFeatureInputs } from "../core/features/feature-env";
 import { DEFAULT_SNAPSHOT_PREFIX } from "../core/retention/snapshot-name";
@@ -83,44 +84,52 @@ export class LxcContainer extends pulumi.ComponentResource {
   readonly lastSnapshot: pulumi.Output<string>;
 
   constructor(name: string, args: LxcContainerArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("phoenix:lxc:Container", name, {}, opts);
+    super(CONTAINER_COMPONENT_TYPE, name, {}, opts);
     const { spec } = args;
     this.ctid = spec.ctid;
     this.node = args.node;
     const target = { vmid: spec.ctid, node: args.node, connection: args.connection };
+    // Which steps exist and their names come from the plan the CLI's targeted URNs are built from.
+    const plan = planContainerSteps(spec);
+    const childName = (s: PlannedStep) => `${name}-${s.step}`;
+    // The name of the step of this type, undefined when the plan has none (every type but Feature occurs at most once).
+    const stepName = (type: Exclude<StepType, "Feature">) => plan.filter((s) => s.type === type).map(childName)[0];
 
-    this.container = this.createContainer(name, args);
+    this.container = this.createContainer(stepName("Container")!, args);
     this.containerKey = pulumi.all([this.container.instance, this.container.generation]).apply(([instance, generation]) => buildStepKey(instance, generation));
     const generations: pulumi.Output<number | string>[] = [this.containerKey];
     let previous: pulumi.Resource = this.container;
-    if (spec.firewall) {
-      previous = new Firewall(`${name}-firewall`, { ...target, ...desiredFirewall(spec.firewall), trigger: this.containerKey }, { parent: this, dependsOn: [previous] });
+    const firewallName = stepName("Firewall");
+    if (firewallName) {
+      previous = new Firewall(firewallName, { ...target, ...desiredFirewall(spec.firewall!), trigger: this.containerKey }, { parent: this, dependsOn: [previous] });
     }
 
-    for (const feature of spec.features) {
-      const f = this.createFeature(name, feature, args, target, previous);
+    for (const step of plan.filter((s) => s.type === "Feature")) {
+      const f = this.createFeature(childName(step), step.feature!, args, target, previous);
       this.features.push(f);
       generations.push(f.generation);
       previous = f;
     }
-    if (spec.applicationScript) {
-      const app = this.createAppScript(name, args, target, previous);
+    const appName = stepName("AppScript");
+    if (appName) {
+      const app = this.createAppScript(appName, args, target, previous);
       generations.push(app.generation);
       previous = app;
     }
     // Everything that changed in this up, in one value: the health checks run and a final snapshot is taken when it changes.
     const trigger = pulumi.all(generations).apply((g) => g.join("."));
     const checks = this.buildChecks(args);
-    if (checks.length) previous = new HealthCheck(`${name}-health`, { ...target, checks, trigger }, { parent: this, dependsOn: [previous] });
+    const healthName = stepName("HealthCheck");
+    if (healthName) previous = new HealthCheck(healthName, { ...target, checks, trigger }, { parent: this, dependsOn: [previous] });
 
-    this.snapshot = new FinalSnapshot(`${name}-snapshot`, {
+    this.snapshot = new FinalSnapshot(stepName("FinalSnapshot")!, {
       ...target,
       prefix: DEFAULT_SNAPSHOT_PREFIX,
       trigger,
       takeFinal: spec.finalSnapshot,
       templateSnapshotName: spec.templateSnapshotName,
     }, { parent: this, dependsOn: [previous] });
-    this.retention = new SnapshotRetention(`${name}-retention`, {
+    this.retention = new SnapshotRetention(stepName("SnapshotRetention")!, {
       ...target,
       prefix: DEFAULT_SNAPSHOT_PREFIX,
       policy: spec.retention,
@@ -136,18 +145,18 @@ export class LxcContainer extends pulumi.ComponentResource {
     this.registerOutputs({ ctid: this.ctid, node: this.node, status: this.status, lastSnapshot: this.lastSnapshot });
   }
 
-  private createContainer(name: string, args: LxcContainerArgs): Container {
+  private createContainer(resourceName: string, args: LxcContainerArgs): Container {
     const inputs = buildContainerInputs(args.spec, { node: args.node, connection: args.connection, owner: args.owner, apparmorProfileText: args.apparmorProfileText });
-    return new Container(`${name}-container`, inputs, { parent: this });
+    return new Container(resourceName, inputs, { parent: this });
   }
 
-  private createFeature(name: string, feature: string, args: LxcContainerArgs, target: { vmid: number; node: string; connection: NodeConnection }, after: pulumi.Resource): Feature {
+  private createFeature(resourceName: string, feature: string, args: LxcContainerArgs, target: { vmid: number; node: string; connection: NodeConnection }, after: pulumi.Resource): Feature {
     const { fleet, spec } = args;
     const custom = fleet.config.custom_features as Record<string, { guard: string; install: string; verify: string }> | undefined;
     const scripts = readFeatureScripts(feature, fleet.catalog, custom, fleet.files);
     const entry = fleet.catalog[feature];
     const env = entry ? buildFeatureEnv(feature, entry, { config: fleet.config, spec, inheritedFeatures: collectInheritedFeatures(fleet.specs, spec.ctid) }) : {};
-    return new Feature(`${name}-feature-${feature}`, {
+    return new Feature(resourceName, {
       ...target,
       feature,
       scripts,
@@ -158,12 +167,12 @@ export class LxcContainer extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [after] });
   }
 
-  private createAppScript(name: string, args: LxcContainerArgs, target: { vmid: number; node: string; connection: NodeConnection }, after: pulumi.Resource): AppScript {
+  private createAppScript(resourceName: string, args: LxcContainerArgs, target: { vmid: number; node: string; connection: NodeConnection }, after: pulumi.Resource): AppScript {
     const file = args.spec.applicationScript!;
     const script = readConfigScript(args.fleet.files, file, `lxc_configs.${args.spec.ctid}.application_script`);
     // The container's own entry and the top-level keys the script may read, not the whole file.
     const configJson = buildAppScriptConfigText(args.fleet.config, args.spec.ctid);
-    return new AppScript(`${name}-app`, {
+    return new AppScript(resourceName, {
       ...target,
       name: path.basename(file),
       script,

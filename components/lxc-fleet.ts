@@ -7,6 +7,7 @@ import { buildDependencyGraphFromConfig, planCreateOrder } from "../core/config"
 import type { LoadedConfig } from "../core/config/load-config";
 import type { ContainerSpec } from "../core/config/types";
 import { NodeConnection } from "../core/container/inputs";
+import { containerComponentName, FLEET_COMPONENT_TYPE } from "../core/container/step-plan";
 import { PhoenixError } from "../core/errors";
 import { FleetContext, LxcContainer } from "./lxc-container";
 import { readCatalog } from "../host/feature-files";
@@ -38,7 +39,7 @@ export class LxcFleet extends pulumi.ComponentResource {
   readonly containers = new Map<number, LxcContainer>();
 
   constructor(name: string, args: LxcFleetArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("phoenix:lxc:Fleet", name, {}, opts);
+    super(FLEET_COMPONENT_TYPE, name, {}, opts);
     const graph = buildDependencyGraphFromConfig(args.config.config);
     const order = planCreateOrder(graph, args.targets ?? [...args.config.specs.keys()].sort((a, b) => a - b));
     const apparmorDir = args.apparmorDir ?? BUILTIN_APPARMOR_DIR;
@@ -50,7 +51,7 @@ export class LxcFleet extends pulumi.ComponentResource {
         .map((c) => this.containers.get(c)?.ready)
         .filter((r): r is pulumi.Resource => r !== undefined);
       const node = resolveNodeName(spec, args);
-      this.containers.set(ctid, new LxcContainer(`ct-${ctid}`, {
+      this.containers.set(ctid, new LxcContainer(containerComponentName(ctid), {
         spec,
         node,
         connection: args.nodes[node]!,
