@@ -223,8 +223,13 @@ async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
   const vmid = inputs.vmid;
   log(`CT ${vmid} on ${inputs.node}: an earlier create stopped half-way (lock 'create', no task running); destroying the partial container to create it again`);
   await sequencer().mutate(inputs.node, [vmid], `discard half-created CT ${vmid}`, async () => {
-    await client.unlock(vmid);
-    await client.destroy(vmid, { purge: true });
+    try {
+      await client.unlock(vmid);
+      await client.destroy(vmid, { purge: true });
+    } catch (error) {
+      // The create task that left it may have cleaned up after itself meanwhile: gone is what we wanted.
+      if (!(error instanceof PhoenixError && error.code === "pct-not-found")) throw error;
+    }
   });
   if (inputs.source.kind !== "clone") return;
   const from = inputs.source.fromVmid;

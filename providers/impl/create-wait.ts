@@ -19,7 +19,12 @@ export async function waitForEarlierCreate(transport: CommandTransport, target: 
   let current = observed;
   const end = Date.now() + MAX_WAIT_MS;
   let announced = false;
-  while (current.exists && current.lock === "create" && (await probeLockHolder(transport, target, inputs.vmid)) === "held-by-task") {
+  while (current.exists && current.lock === "create") {
+    if ((await probeLockHolder(transport, target, inputs.vmid)) !== "held-by-task") {
+      // The task may have ended between the read and the probe (and removed the container, or finished it): what
+      // counts is what it left, so read again after the probe.
+      return readObservedContainer(transport, target, inputs.vmid, inputs);
+    }
     if (Date.now() > end) {
       const hint = `on the node, check the task with: pvesh get /nodes/${inputs.node}/tasks --source active --vmid ${inputs.vmid}; run the up again when it has ended`;
       throw new PhoenixError("pct-locked", `CT ${inputs.vmid} on node '${inputs.node}' is still being created by a task that started before this run (lock 'create' for over ${MAX_WAIT_MS / 60_000} min)\n  next step: ${hint}`, { hint });
