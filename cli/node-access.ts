@@ -8,7 +8,8 @@ import type { SnapshotList } from "../core/pct-model";
 import { readSnapshotList } from "../host/container-io";
 import { PctClient } from "../host/pct-client";
 import { SshPool } from "../host/ssh-pool";
-import { DirectSettings, resolveNode } from "./stack-context";
+import { requireStackNode } from "../core/config/normalize";
+import { DirectSettings } from "./stack-context";
 
 /** Pct clients for the stack's nodes; close it when done so the process can exit. */
 export class NodeAccess {
@@ -21,7 +22,7 @@ export class NodeAccess {
 
   /** The node name of a container. */
   nodeOf(spec: ContainerSpec): string {
-    return resolveNode(spec.ctid, spec.node, this.settings);
+    return requireStackNode(spec.ctid, spec.node, { nodes: Object.keys(this.settings.nodes), defaultNode: this.settings.defaultNode });
   }
 
   /** The pct client of a container's node. */

@@ -9,6 +9,8 @@ import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { NodeConnection } from "../core/container/inputs";
 import { PhoenixError } from "../core/errors";
+import { readStackSettings, requireNodes } from "../core/stack-settings";
+import { readSshCredentials } from "../host/ssh-credentials";
 import { loadConfig } from "../host/load-config-file";
 import { buildAllowedRoots } from "../host/config-files";
 import type { LoadedConfig } from "../core/config/load-config";
@@ -112,8 +114,8 @@ export async function openStack(ctx: StackContext & { pulumiBinDir: string }, op
   const projectDir = ctx.projectDir;
   const program = async () => {
     // Loaded here, inside the program run, so `pulumi.Config` sees the stack's config.
-    const { phoenixProgram, readStackSettings } = await import("../components/stack-program");
-    const settings = readStackSettings();
+    const { phoenixProgram, readProgramSettings } = await import("../components/stack-program");
+    const settings = readProgramSettings();
     return phoenixProgram({ ...settings, configFile: override ?? settings.configFile, targets: undefined }, projectDir);
   };
   const args = { stackName: ctx.stackName, projectName: ctx.project, program };
@@ -153,40 +155,15 @@ export interface DirectSettings {
 /** Reads nodes, key and containers file from the stack config (secrets decrypted by the Pulumi CLI). */
 export async function readDirectSettings(stack: Stack, ctx: StackContext): Promise<DirectSettings> {
   const all = await stack.getAllConfig();
-  const get = (key: string) => all[`${ctx.project}:${key}`]?.value;
-  const nodesText = get("nodes");
-  if (!nodesText) throw new EnvironmentError(`stack '${ctx.stackName}' has no nodes in its config: run 'phoenix sim start', or pulumi config set --path 'nodes.pve1.host' <address>`);
-  const raw = JSON.parse(nodesText) as Record<string, Partial<NodeConnection>>;
-  const nodes: Record<string, NodeConnection> = {};
-  for (const [name, n] of Object.entries(raw)) {
-    if (!n.host) throw new EnvironmentError(`stack config nodes.${name}.host is missing`);
-    nodes[name] = { host: n.host, port: Number(n.port ?? 22), user: n.user ?? "root", hostKeyFingerprint: n.hostKeyFingerprint, knownHostsFile: n.knownHostsFile };
-  }
-  const keyPath = get("sshPrivateKeyPath") ?? ctx.env.PHOENIX_SSH_PRIVATE_KEY_PATH;
-  const privateKey = get("sshPrivateKey") ?? (keyPath ? fs.readFileSync(path.resolve(ctx.projectDir, keyPath), "utf8") : undefined);
-  const configFile = ctx.configOverride ?? path.resolve(ctx.projectDir, get("configFile") ?? "phoenix_lxc_configs.json");
-  let allowedPaths: unknown;
-  try {
-    allowedPaths = JSON.parse(get("allowedPaths") ?? "[]");
-  } catch {
-    allowedPaths = undefined; // a plain string: reported below
-  }
-  if (!Array.isArray(allowedPaths) || allowedPaths.some((p) => typeof p !== "string" || p === "")) {
-    throw new EnvironmentError(`stack config allowedPaths must be a list of directories: pulumi config set --path 'allowedPaths[0]' <dir>`);
-  }
-  const fileRoots = buildAllowedRoots(ctx.projectDir, allowedPaths as string[]);
-  return { nodes, defaultNode: get("defaultNode"), privateKey, passphrase: get("sshKeyPassphrase"), configFile, fileRoots };
+  const settings = readStackSettings((key) => all[`${ctx.project}:${key}`]?.value);
+  const nodes = requireNodes(settings, ctx.stackName);
+  const { privateKey, passphrase } = readSshCredentials(settings, ctx.projectDir, ctx.env.PHOENIX_SSH_PRIVATE_KEY_PATH);
+  const configFile = ctx.configOverride ?? path.resolve(ctx.projectDir, settings.configFile);
+  const fileRoots = buildAllowedRoots(ctx.projectDir, settings.allowedPaths);
+  return { nodes, defaultNode: settings.defaultNode, privateKey, passphrase, configFile, fileRoots };
 }
 
 /** Loads the containers file against the stack's nodes. */
 export function loadStackConfig(settings: DirectSettings): LoadedConfig {
   return loadConfig({ file: settings.configFile }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode, fileRoots: settings.fileRoots });
-}
-
-/** The node a container lives on (its `node`, the default node, or the only node). */
-export function resolveNode(ctid: number, specNode: string | undefined, settings: DirectSettings): string {
-  const names = Object.keys(settings.nodes);
-  const node = specNode ?? settings.defaultNode ?? (names.length === 1 ? names[0] : undefined);
-  if (node === undefined || !(node in settings.nodes)) throw new PhoenixError("config", `container ${ctid}: node '${node ?? "(none)"}' is not among the stack's nodes (${names.join(", ")})`);
-  return node;
 }

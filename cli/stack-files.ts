@@ -5,8 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** The containers file every command uses when the stack sets no `configFile`. */
-export const DEFAULT_CONFIG_FILE = "phoenix_lxc_configs.json";
+import { DEFAULT_CONFIG_FILE } from "../core/stack-settings";
 
 /**
  * The absolute path of the stack's containers file: `<project>:configFile` in `Pulumi.<stack>.yaml` (a plain

@@ -2,13 +2,13 @@
  * Which resources a targeted `preview`/`up`/`destroy` touches, as Pulumi URNs. Pure: no I/O.
  *
  * A container's steps and their types come from its step plan (core/container/step-plan.ts), the one the
- * component builds its children from; the fleet is named `fleet` by components/stack-program.ts. A targeted up
+ * component builds its children from; the fleet's name is FLEET_COMPONENT_NAME there too. A targeted up
  * must name resources that do not exist yet, so the URNs are computed from the config, not read from state.
  */
 import type { ContainerSpec } from "../core/config/types";
 import { buildDependencyGraphFromConfig, dependencyClosure, dependents } from "../core/config/dependency-graph";
 import type { PhoenixConfig } from "../core/config/types";
-import { CONTAINER_COMPONENT_TYPE, containerComponentName, dynamicTypeToken, FLEET_COMPONENT_TYPE, planContainerSteps } from "../core/container/step-plan";
+import { CONTAINER_COMPONENT_TYPE, containerComponentName, dynamicTypeToken, FLEET_COMPONENT_NAME, FLEET_COMPONENT_TYPE, planContainerSteps } from "../core/container/step-plan";
 
 /** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`; the stack root is never part of the type chain. */
 export function buildUrn(stack: string, project: string, typeChain: readonly string[], name: string): string {
@@ -17,7 +17,7 @@ export function buildUrn(stack: string, project: string, typeChain: readonly str
 
 /** The URN of the fleet component (the parent of every container). */
 export function buildFleetUrn(stack: string, project: string): string {
-  return buildUrn(stack, project, [FLEET_COMPONENT_TYPE], "fleet");
+  return buildUrn(stack, project, [FLEET_COMPONENT_TYPE], FLEET_COMPONENT_NAME);
 }
 
 /** Every resource of one container: its component and each workflow step, in workflow order. */

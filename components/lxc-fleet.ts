@@ -3,12 +3,11 @@
  * clone waiting for its source's template snapshot and each container for its `dependencies`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { buildDependencyGraphFromConfig, planCreateOrder } from "../core/config";
+import { buildDependencyGraphFromConfig, planCreateOrder, requireStackNode } from "../core/config";
 import type { LoadedConfig } from "../core/config/load-config";
 import type { ContainerSpec } from "../core/config/types";
 import { NodeConnection } from "../core/container/inputs";
 import { containerComponentName, FLEET_COMPONENT_TYPE } from "../core/container/step-plan";
-import { PhoenixError } from "../core/errors";
 import { FleetContext, LxcContainer } from "./lxc-container";
 import { readCatalog } from "../host/feature-files";
 import { BUILTIN_APPARMOR_DIR, ConfigFileAccess, findProjectRoot, readConfinedText } from "../host/config-files";
@@ -50,7 +49,7 @@ export class LxcFleet extends pulumi.ComponentResource {
       const waitFor = [...(spec.source.kind === "clone" ? [spec.source.fromCtid] : []), ...spec.dependencies]
         .map((c) => this.containers.get(c)?.ready)
         .filter((r): r is pulumi.Resource => r !== undefined);
-      const node = resolveNodeName(spec, args);
+      const node = requireStackNode(spec.ctid, spec.node, { nodes: Object.keys(args.nodes), defaultNode: args.defaultNode });
       this.containers.set(ctid, new LxcContainer(containerComponentName(ctid), {
         spec,
         node,
@@ -62,17 +61,6 @@ export class LxcFleet extends pulumi.ComponentResource {
     }
     this.registerOutputs({});
   }
-}
-
-function resolveNodeName(spec: ContainerSpec, args: LxcFleetArgs): string {
-  const names = Object.keys(args.nodes);
-  const node = spec.node ?? args.defaultNode ?? (names.length === 1 ? names[0] : undefined);
-  if (node === undefined || !(node in args.nodes)) {
-    throw new PhoenixError("config", `container ${spec.ctid}: node '${node ?? "(none)"}' is not among the stack's nodes (${names.join(", ") || "none"})`, {
-      hint: node === undefined ? `set "node" on container ${spec.ctid}, or a default node` : `add it: pulumi config set --path 'nodes.${node}.host' <address>`,
-    });
-  }
-  return node;
 }
 
 function readProfile(spec: ContainerSpec, files: ConfigFileAccess): string | undefined {

@@ -6,14 +6,15 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { NodeConnection } from "../core/container/inputs";
-import { PhoenixError } from "../core/errors";
+import { FLEET_COMPONENT_NAME } from "../core/container/step-plan";
+import { readStackSettings, requireNodes } from "../core/stack-settings";
 import { loadConfig } from "../host/load-config-file";
 import { buildAllowedRoots } from "../host/config-files";
 import { resolveProjectRoot } from "../host/project-root";
 import { LxcFleet } from "./lxc-fleet";
 
-/** What the program needs from stack config (`pulumi config`), documented in the README. */
-export interface StackSettings {
+/** What the program needs of the stack settings (core/stack-settings.ts); nodes are required. */
+export interface ProgramSettings {
   /** Path of phoenix_lxc_configs.json, relative to the project root (the directory of Pulumi.yaml). */
   configFile: string;
   /** Nodes by name. */
@@ -23,24 +24,15 @@ export interface StackSettings {
   /** Only these containers and what they depend on. */
   targets?: number[];
   /** Directories besides the project that files named by the config may come from (relative to the project). */
-  allowedPaths?: string[];
+  allowedPaths?: readonly string[];
 }
 
-/** Reads {@link StackSettings} from the stack's config (namespace = the project name). */
-export function readStackSettings(): StackSettings {
+/** Reads {@link ProgramSettings} from the stack's config (namespace = the project name). */
+export function readProgramSettings(): ProgramSettings {
   const config = new pulumi.Config();
-  const nodes = config.requireObject<Record<string, Partial<NodeConnection>>>("nodes");
-  const normalised: Record<string, NodeConnection> = {};
-  for (const [name, n] of Object.entries(nodes)) {
-    if (!n.host) throw new PhoenixError("config", `stack config nodes.${name}.host is missing`, { hint: `pulumi config set --path 'nodes.${name}.host' <address>` });
-    normalised[name] = { host: n.host, port: n.port ?? 22, user: n.user ?? "root", hostKeyFingerprint: n.hostKeyFingerprint, knownHostsFile: n.knownHostsFile };
-  }
-  const targets = config.getObject<number[]>("targets");
-  const allowedPaths = config.getObject<string[]>("allowedPaths");
-  if (allowedPaths !== undefined && (!Array.isArray(allowedPaths) || allowedPaths.some((p) => typeof p !== "string" || p === ""))) {
-    throw new PhoenixError("config", "stack config allowedPaths must be a list of directories", { hint: "pulumi config set --path 'allowedPaths[0]' <dir>" });
-  }
-  return { configFile: config.get("configFile") ?? "phoenix_lxc_configs.json", nodes: normalised, defaultNode: config.get("defaultNode"), targets, allowedPaths };
+  // `get` answers a key's raw text (an object's or a list's as JSON text), which is what the reader takes.
+  const settings = readStackSettings((key) => config.get(key));
+  return { ...settings, nodes: requireNodes(settings, pulumi.getStack()) };
 }
 
 /** Per-container stack outputs. */
@@ -65,14 +57,14 @@ export function programProjectRoot(): string {
  * Runs the program; returns the stack outputs. `projectRoot` is what relative paths in stack config are relative
  * to: the `phoenix` CLI passes its project directory; under the Pulumi CLI it is found from the engine.
  */
-export function phoenixProgram(settings: StackSettings = readStackSettings(), projectRoot = programProjectRoot()): Record<string, unknown> {
+export function phoenixProgram(settings: ProgramSettings = readProgramSettings(), projectRoot = programProjectRoot()): Record<string, unknown> {
   const configPath = path.resolve(projectRoot, settings.configFile);
   // Files the config names are read from the project and the allowed paths only: their text goes to state.
   const fileRoots = buildAllowedRoots(projectRoot, settings.allowedPaths);
   const loaded = loadConfig({ file: configPath }, { nodes: Object.keys(settings.nodes), defaultNode: settings.defaultNode, fileRoots });
   for (const w of loaded.warnings) pulumi.log.warn(`${settings.configFile}: ${w.path}: ${w.message}`);
   const owner = `${pulumi.getProject()}/${pulumi.getStack()}`;
-  const fleet = new LxcFleet("fleet", { config: loaded, nodes: settings.nodes, defaultNode: settings.defaultNode, owner, targets: settings.targets, baseDir: path.dirname(configPath), fileRoots });
+  const fleet = new LxcFleet(FLEET_COMPONENT_NAME, { config: loaded, nodes: settings.nodes, defaultNode: settings.defaultNode, owner, targets: settings.targets, baseDir: path.dirname(configPath), fileRoots });
   const containers: Record<string, ContainerSummary> = {};
   for (const [ctid, c] of fleet.containers) {
     const spec = loaded.specs.get(ctid)!;

@@ -2,37 +2,11 @@
  * How a resource reaches its node. A node's identity is its name; its address, port, user and host key are
  * whatever the CURRENT stack config says (`nodes.<name>`), never what was stored when the resource was made: a
  * node that was re-addressed, moved to another port or restarted (the simulated nodes get new ports) must stay
- * reachable for refresh, update and destroy without a replace. Pure: the provider's `configure` hands in the
- * config text, the providers ask here for each operation.
+ * reachable for refresh, update and destroy without a replace. Pure: the provider's `configure` reads the nodes
+ * (core/stack-settings.ts), the providers ask here for each operation.
  */
 import { NodeConnection } from "./container/inputs";
 import { PhoenixError } from "./errors";
-
-/** The stack config's `nodes` value (a JSON object text, as the engine passes object config), normalised. */
-export function parseNodesConfig(text: string | undefined): Record<string, NodeConnection> | undefined {
-  if (text === undefined || text.trim() === "") return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new PhoenixError("config", "stack config 'nodes' is not a JSON object", { hint: "set each node with pulumi config set --path 'nodes.<name>.host' <address>" });
-  }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new PhoenixError("config", "stack config 'nodes' is not an object of node name → {host, port, user, hostKeyFingerprint}", { hint: "pulumi config set --path 'nodes.<name>.host' <address>" });
-  }
-  const nodes: Record<string, NodeConnection> = {};
-  for (const [name, value] of Object.entries(raw as Record<string, Partial<NodeConnection> | null>)) {
-    if (!value?.host) throw new PhoenixError("config", `stack config nodes.${name}.host is missing`, { hint: `pulumi config set --path 'nodes.${name}.host' <address>` });
-    nodes[name] = {
-      host: value.host,
-      port: Number(value.port ?? 22),
-      user: value.user ?? "root",
-      ...(value.hostKeyFingerprint ? { hostKeyFingerprint: value.hostKeyFingerprint } : {}),
-      ...(value.knownHostsFile ? { knownHostsFile: value.knownHostsFile } : {}),
-    };
-  }
-  return nodes;
-}
 
 /**
  * The connection to use for a resource on `node`: the stack config's entry when the stack config has nodes,

@@ -4,7 +4,11 @@
  * The private key and its passphrase are secrets: they go to ssh2 and nowhere else. {@link scrubSecrets} is applied
  * to every text that may come back from ssh2 before it reaches an error message or a log line.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { ConnectConfig } from "ssh2";
+import { PhoenixError } from "../core/errors";
+import { STACK_CONFIG_KEYS, StackSettings } from "../core/stack-settings";
 
 /** Credentials for every node the pool talks to. */
 export interface SshCredentials {
@@ -51,4 +55,28 @@ export function scrubSecrets(text: string, credentials: SshCredentials): string 
     }
   }
   return out;
+}
+
+/**
+ * The credentials the stack settings give: the `sshPrivateKey` secret, else the file `sshPrivateKeyPath` names,
+ * else the file `envKeyPath` (PHOENIX_SSH_PRIVATE_KEY_PATH) names; a relative path is relative to the project
+ * root, whatever the working directory (the Pulumi CLI starts the program and the providers in `dist/`).
+ */
+export function readSshCredentials(settings: Pick<StackSettings, "privateKey" | "privateKeyPath" | "passphrase">, projectRoot: string, envKeyPath?: string): SshCredentials {
+  const configured = settings.privateKeyPath;
+  const keyPath = configured ?? (envKeyPath || undefined);
+  if (settings.privateKey !== undefined || keyPath === undefined) return { privateKey: settings.privateKey, passphrase: settings.passphrase };
+  const file = path.resolve(projectRoot, keyPath);
+  let privateKey: string;
+  try {
+    privateKey = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    const source = configured !== undefined ? `stack config ${STACK_CONFIG_KEYS.privateKeyPath}` : "PHOENIX_SSH_PRIVATE_KEY_PATH";
+    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new PhoenixError("environment", `${source} names ${file}, which cannot be read (${reason})`, {
+      hint: `point ${configured !== undefined ? STACK_CONFIG_KEYS.privateKeyPath : "it"} at the key file (relative to the project ${projectRoot}), or set the key itself: pulumi config set --secret ${STACK_CONFIG_KEYS.privateKey} < <key file>`,
+      cause: e,
+    });
+  }
+  return { privateKey, passphrase: settings.passphrase };
 }

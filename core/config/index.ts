@@ -10,7 +10,7 @@ export { buildRetentionSchema, buildSnapshotNameSchema } from "./schema-parts";
 export { validateConfig, checkConfig, type ValidationResult } from "./validate";
 export { loadConfigText, ConfigUnreadableError, type ConfigSource, type LoadedConfig } from "./load-config";
 export { ConfigSyntaxError, parseJsonText, findDuplicateKeys, lineColumnAt } from "./json-text";
-export { resolveRetention, resolveNode, parseGpuAssignment, buildContainerSpec, type GpuAssignment } from "./normalize";
+export { resolveRetention, resolveNode, requireStackNode, parseGpuAssignment, buildContainerSpec, type GpuAssignment } from "./normalize";
 export * from "./dependency-graph";
 export { suggestClosest, didYouMean, editDistance } from "./did-you-mean";
 export { buildConfigJsonSchema, renderConfigJsonSchema, CONFIG_SCHEMA_FILE_NAME } from "./json-schema";

@@ -2,6 +2,7 @@
  * From a validated {@link PhoenixConfig} to the domain model: retention merged field by field, GPU lists
  * normalized, references as numbers, node resolved. Pure; assumes the cross-checks passed.
  */
+import { PhoenixError } from "../errors";
 import type { ContainerConfig, ContainerSpec, LoadOptions, PhoenixConfig, RetentionPolicy, VolumeSpec } from "./types";
 
 const RETENTION_KEYS = ["keep_last", "keep_hourly", "keep_daily", "keep_weekly", "keep_monthly", "keep_yearly"] as const;
@@ -54,6 +55,18 @@ export function resolveNode(container: Pick<ContainerConfig, "node">, options: L
   return options.nodes?.length === 1 ? options.nodes[0] : undefined;
 }
 
+/**
+ * The node a container is reached on: {@link resolveNode} over the stack's `nodes`, which must then name one of
+ * them. What the fleet builds on and the CLI's direct commands (status, snapshots, start/stop) talk to.
+ */
+export function requireStackNode(ctid: number, node: string | undefined, options: Required<Pick<LoadOptions, "nodes">> & Pick<LoadOptions, "defaultNode">): string {
+  const chosen = resolveNode({ node }, options);
+  if (chosen !== undefined && options.nodes.includes(chosen)) return chosen;
+  throw new PhoenixError("config", `container ${ctid}: node '${chosen ?? "(none)"}' is not among the stack's nodes (${options.nodes.join(", ") || "none"})`, {
+    hint: chosen === undefined ? `set "node" on container ${ctid}, or a default node: pulumi config set defaultNode <node>` : `add it: pulumi config set --path 'nodes.${chosen}.host' <address>`,
+  });
+}
+
 function volumes(c: ContainerConfig): VolumeSpec[] {
   const map = (origin: VolumeSpec["origin"]) => (v: ContainerConfig["volumes"][number]): VolumeSpec => ({
     name: v.name,
@@ -74,7 +87,12 @@ function vllmKeys(c: ContainerConfig): ContainerSpec["vllm"] {
 /** Builds the {@link ContainerSpec} of `ctid` from a configuration that passed validation. */
 export function buildContainerSpec(config: PhoenixConfig, ctid: number, options: LoadOptions = {}): ContainerSpec {
   const c = config.lxc_configs[String(ctid)];
-  if (c === undefined) throw new RangeError(`container ${ctid} is not defined in lxc_configs`);
+  if (c === undefined) {
+    const known = Object.keys(config.lxc_configs);
+    throw new PhoenixError("config", `container ${ctid} is not defined in lxc_configs (${known.length ? `defined: ${known.slice(0, 10).join(", ")}${known.length > 10 ? ", …" : ""}` : "none defined"})`, {
+      hint: `name a container the file defines, or add "${ctid}" to lxc_configs`,
+    });
+  }
   const source: ContainerSpec["source"] =
     c.clone_from_ctid !== undefined
       ? {

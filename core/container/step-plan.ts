@@ -9,6 +9,8 @@ import type { ContainerSpec } from "../config/types";
 
 /** Type token of the fleet component. */
 export const FLEET_COMPONENT_TYPE = "phoenix:lxc:Fleet";
+/** Name of the one fleet component the stack program builds (part of every URN a targeted run names). */
+export const FLEET_COMPONENT_NAME = "fleet";
 /** Type token of one container's component. */
 export const CONTAINER_COMPONENT_TYPE = "phoenix:lxc:Container";
 

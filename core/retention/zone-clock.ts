@@ -38,6 +38,18 @@ export function checkTimeZone(timeZone: string): string | undefined {
   }
 }
 
+/**
+ * The command that prints a node's zone, the one the retention periods are counted in: /etc/timezone (Debian,
+ * hence PVE), else the target of the /etc/localtime link, else UTC.
+ */
+export const NODE_TIME_ZONE_ARGV: readonly string[] = ["sh", "-c", "cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC"];
+
+/** The node's IANA zone from {@link NODE_TIME_ZONE_ARGV}'s output (a link's `…/zoneinfo/` dropped); UTC when Node does not know it. */
+export function parseNodeTimeZone(stdout: string): string {
+  const zone = stdout.trim().replace(/^.*zoneinfo\//, "");
+  return zone !== "" && checkTimeZone(zone) === undefined ? zone : "UTC";
+}
+
 /** `M/D/YYYY, HH:MM:SS`, what the en-US formatter below prints. */
 const EN_US_NUMERIC = /^(\d+)\/(\d+)\/(\d+),? (\d+):(\d+):(\d+)$/;
 

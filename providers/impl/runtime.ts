@@ -4,7 +4,6 @@
  * module is loaded lazily inside the provider process, never captured by closure serialization.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { NodeConnection } from "../../core/container/inputs";
 import { PctClient } from "../../host/pct-client";
 import { OperationSequencer } from "../../host/sequencer";
@@ -13,30 +12,18 @@ import { InventoryReader } from "../../host/inventory-reader";
 import { ReadCoalescer } from "../../host/read-coalescer";
 import { SingleUseTransport } from "../../host/single-use-transport";
 import { SshCredentials, SshPool, SshPoolOptions, SshPoolStats } from "../../host/ssh-pool";
+import { readSshCredentials } from "../../host/ssh-credentials";
 import { CommandTransport, NodeTarget } from "../../host/transport";
 import { probeLockHolder } from "../../host/lock-probe";
 import { findProjectRoot } from "../../host/project-root";
-import { parseNodesConfig, resolveNodeConnection } from "../../core/node-connections";
+import { resolveNodeConnection } from "../../core/node-connections";
+import { readStackSettings } from "../../core/stack-settings";
 import { watchEngine } from "./engine-watch";
 
 /** What `configure` receives: namespaced stack config, secrets decrypted (`<project>:key`). */
 export interface ConfigSource {
   get(key: string): string | undefined;
 }
-
-/** The stack config keys the provider reads. Documented in the README. */
-export const CONFIG_KEYS = {
-  /** SSH private key text; set with `pulumi config set --secret sshPrivateKey < key`. */
-  privateKey: "sshPrivateKey",
-  /** Passphrase of the key, if encrypted (secret). */
-  passphrase: "sshKeyPassphrase",
-  /** Path of a private key file on the machine running Pulumi (alternative to the secret). */
-  privateKeyPath: "sshPrivateKeyPath",
-  /** Operations in flight per node. */
-  perNodeLimit: "perNodeParallelism",
-  /** Nodes by name: how to reach each now (every operation resolves its node here, not from state). */
-  nodes: "nodes",
-} as const;
 
 interface RuntimeState {
   credentials: SshCredentials;
@@ -58,14 +45,13 @@ if (process.env.PHOENIX_STATS_FILE) reportStatsOnExit(process.env.PHOENIX_STATS_
 
 /** Called once per provider process by the engine (dynamic provider `configure`). */
 export function configureRuntime(config: ConfigSource): void {
-  const configuredPath = config.get(CONFIG_KEYS.privateKeyPath);
+  const settings = readStackSettings((key) => config.get(key));
   // Relative to the project root, as for `phoenix`: the engine starts this process in the program's directory.
-  const keyPath = configuredPath ? path.resolve(findProjectRoot(process.cwd()) ?? process.cwd(), configuredPath) : process.env.PHOENIX_SSH_PRIVATE_KEY_PATH;
-  const privateKey = config.get(CONFIG_KEYS.privateKey) ?? (keyPath ? fs.readFileSync(keyPath, "utf8") : undefined);
-  state.credentials = { privateKey, passphrase: config.get(CONFIG_KEYS.passphrase) };
-  const limit = Number(config.get(CONFIG_KEYS.perNodeLimit) ?? process.env.PHOENIX_PER_NODE_PARALLELISM ?? NaN);
+  const projectRoot = findProjectRoot(process.cwd()) ?? process.cwd();
+  state.credentials = readSshCredentials(settings, projectRoot, process.env.PHOENIX_SSH_PRIVATE_KEY_PATH);
+  const limit = settings.perNodeParallelism ?? Number(process.env.PHOENIX_PER_NODE_PARALLELISM ?? NaN);
   state.perNodeLimit = Number.isInteger(limit) && limit > 0 ? limit : undefined;
-  state.nodes = parseNodesConfig(config.get(CONFIG_KEYS.nodes));
+  state.nodes = settings.nodes;
   if (isEngineProviderHost()) watchEngine();
 }
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PhoenixError } from "../../core/errors";
 import { configureRuntime } from "../../providers/impl/runtime";
 
 const project = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-keypath-"));
@@ -30,6 +31,12 @@ describe("sshPrivateKeyPath relative to the project root", () => {
 
   it("a missing one is reported under the project root, not under dist/", () => {
     process.chdir(path.join(project, "dist"));
-    assert.throws(() => configureRuntime(config("keys/missing")), (e: NodeJS.ErrnoException) => e.path === path.join(fs.realpathSync(project), "keys", "missing"));
+    const missing = path.join(fs.realpathSync(project), "keys", "missing");
+    assert.throws(() => configureRuntime(config("keys/missing")), (e: Error) => {
+      assert.ok(e instanceof PhoenixError);
+      assert.equal(e.message.split("\n")[0], `stack config sshPrivateKeyPath names ${missing}, which cannot be read (ENOENT)`);
+      assert.match(e.message, /next step: point sshPrivateKeyPath at the key file .* or set the key itself: pulumi config set --secret sshPrivateKey < <key file>$/);
+      return true;
+    });
   });
 });

@@ -1,8 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { listStateContainersOnNode, parseMissingNodes, parseNodesConfig, resolveNodeConnection } from "../../core/node-connections";
+import { listStateContainersOnNode, parseMissingNodes, resolveNodeConnection } from "../../core/node-connections";
+import { readStackSettings } from "../../core/stack-settings";
 import { PhoenixError } from "../../core/errors";
 import { engineAddressOf } from "../../providers/impl/engine-watch";
+
+/** The stack config's nodes as the provider's `configure` reads them (the engine passes object config as JSON text). */
+const parseNodesConfig = (text: string | undefined) => readStackSettings((k) => (k === "nodes" ? text : undefined)).nodes;
 
 const stored = { host: "127.0.0.2", port: 40001, user: "root", hostKeyFingerprint: "SHA256:old" };
 
