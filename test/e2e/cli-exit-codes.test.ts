@@ -36,6 +36,30 @@ describe("phoenix and an invalid containers file", () => {
   });
 });
 
+describe("phoenix and a wrong stack config", () => {
+  it("a node entry with a field it does not have stops status and preview, exit 3, naming the key and the fix; no command reaches the node", async () => {
+    const pinned = fs.readFileSync(stackFile(), "utf8");
+    const log = path.join(project.dir, ".phoenix", "sim", "nodes", "pve1", "command.log");
+    const commands = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter((l) => l !== "").length : 0);
+    fs.writeFileSync(stackFile(), pinned.replace(/^(\s*)hostKeyFingerprint:/m, "$1hostKeyFingerprnt:"));
+    const sent = commands();
+    try {
+      for (const command of ["status", "preview"]) {
+        const r = await project.phoenix(command);
+        assert.equal(r.code, 3, r.stderr);
+        assert.match(r.stderr, /stack config nodes\.pve1\.hostKeyFingerprnt is not a node setting \(known: host, port, user, hostKeyFingerprint, knownHostsFile\)\n\s+next step: pulumi config rm --path 'nodes\.pve1\.hostKeyFingerprnt'/);
+      }
+      assert.equal(commands(), sent);
+    } finally {
+      fs.writeFileSync(stackFile(), pinned);
+    }
+    // Positive control: with the stack config right again, status reaches the node, and the log shows it.
+    const sentBefore = commands();
+    await project.phoenix("status");
+    assert.ok(commands() > sentBefore, "status with a right stack config ran commands on the node");
+  });
+});
+
 describe("phoenix exit codes when a node cannot be used", () => {
   it("status of a node whose host key is not pinned says host-key, exit 3", async () => {
     const pinned = fs.readFileSync(stackFile(), "utf8");
