@@ -4,7 +4,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-
 import { DEFAULT_CONFIG_FILE } from "../core/stack-settings";
 
 /**

@@ -31,8 +31,8 @@ export interface ProgramSettings {
 export function readProgramSettings(): ProgramSettings {
   const config = new pulumi.Config();
   // `get` answers a key's raw text (an object's or a list's as JSON text), which is what the reader takes.
-  const settings = readStackSettings((key) => config.get(key));
-  return { ...settings, nodes: requireNodes(settings, pulumi.getStack()) };
+  const s = readStackSettings((key) => config.get(key));
+  return { configFile: s.configFile, nodes: requireNodes(s, pulumi.getStack()), defaultNode: s.defaultNode, targets: s.targets, allowedPaths: s.allowedPaths };
 }
 
 /** Per-container stack outputs. */
