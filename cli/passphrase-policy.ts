@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { buildFingerprint } from "../core/ssh-fingerprint";
+import { STACK_CONFIG_KEYS } from "../core/stack-settings";
 import { simHostKeyPath } from "../testbed/launcher/sim-cluster";
 
 /** A node as the stack config or the simulator's record names it. */
@@ -140,7 +141,7 @@ export async function planEngineEnv(ctx: PolicyContext, pulumiCommand: PulumiCom
   if (passphrase === "set") return { env: ctx.env };
   const ws = await LocalWorkspace.create({ workDir: ctx.projectDir, pulumiCommand, envVars: ctx.env });
   const settings = await ws.stackSettings(ctx.stackName).catch(() => undefined);
-  const rawNodes = settings?.config?.[`${ctx.project}:nodes`] as unknown;
+  const rawNodes = settings?.config?.[`${ctx.project}:${STACK_CONFIG_KEYS.nodes}`] as unknown;
   const nodes = rawNodes !== null && typeof rawNodes === "object" && !("secure" in rawNodes) ? (rawNodes as Record<string, NodeAddress>) : {};
   const decision = planPassphrase({
     stackName: ctx.stackName,

@@ -10,6 +10,7 @@ import { CliIo, ExitCode } from "../io";
 import { runGuarded } from "../command-runner";
 import { COMMON_OPTIONS_HELP, parseCommand, UsageError } from "../options";
 import { buildStackContext, openStack, resolveProjectDir } from "../stack-context";
+import { STACK_CONFIG_KEYS } from "../../core/stack-settings";
 
 /** The help text of `phoenix sim`. */
 export const SIM_HELP = `Usage: phoenix sim start [--nodes pve1,pve2] [--latency realistic|none] [--templates busybox,debian]
@@ -79,10 +80,11 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
       }
       const stack = await openStack(ctx, { simStart: true });
       const nodeConfig = Object.fromEntries(cluster.nodes.map((n) => [n.name, { host: n.host, port: n.port, user: n.user, hostKeyFingerprint: n.hostKeyFingerprint }]));
-      await stack.removeConfig("nodes").catch(() => undefined);
-      await stack.setAllConfigJson(JSON.stringify({ [`${ctx.project}:nodes`]: { value: JSON.stringify(nodeConfig), objectValue: nodeConfig, secret: false } }));
-      await stack.setConfig("sshPrivateKey", { value: cluster.privateKey, secret: true });
-      if (ctx.configOverride !== undefined) await stack.setConfig("configFile", { value: path.relative(ctx.projectDir, ctx.configOverride) });
+      const K = STACK_CONFIG_KEYS;
+      await stack.removeConfig(K.nodes).catch(() => undefined);
+      await stack.setAllConfigJson(JSON.stringify({ [`${ctx.project}:${K.nodes}`]: { value: JSON.stringify(nodeConfig), objectValue: nodeConfig, secret: false } }));
+      await stack.setConfig(K.privateKey, { value: cluster.privateKey, secret: true });
+      if (ctx.configOverride !== undefined) await stack.setConfig(K.configFile, { value: path.relative(ctx.projectDir, ctx.configOverride) });
     } catch (e) {
       await stopSimCluster(root);
       throw e;
