@@ -78,10 +78,16 @@ describe("exit codes from error codes", () => {
     ["an SSH failure", new SshError("ssh-auth", "key refused", { node: "pve1" }), 3],
     ["a pct failure", new PctError("pct-locked", "CT is locked", { node: "pve1", vmid: 1 }), 1],
     ["an ownership conflict", new PhoenixError("ownership-conflict", "managed by another stack"), 1],
-    ["the Pulumi CLI that cannot be started", Object.assign(new Error("code: -2"), { name: "CommandError", commandResult: { err: Object.assign(new Error("spawn"), { code: "ENOENT" }) } }), 3],
-    ["any other error", new Error("boom"), 1],
+    ["an uncoded error (a bug)", new Error("boom"), 1],
   ];
   for (const [what, error, expected] of cases) it(`exits ${expected} for ${what}`, () => assert.equal(exitCodeOf(error), expected));
+
+  it("exits 3 for a Pulumi CLI that cannot be started, coded 'environment' with its next step", async () => {
+    const spawn = Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" });
+    const { code, stderr } = await guarded(Object.assign(new Error("code: -2"), { name: "CommandError", commandResult: { stdout: "", stderr: "", err: spawn } }));
+    assert.equal(code, 3);
+    assert.match(stderr, /^phoenix demo: the Pulumi CLI could not be started \(spawn pulumi ENOENT\)\n  next step: run `bash scripts\/setup\.sh`/);
+  });
 });
 
 describe("user-facing errors are coded and name the field", () => {
