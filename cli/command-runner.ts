@@ -6,7 +6,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../core/errors";
 import type { LoadedConfig } from "../core/config/load-config";
-import { CliIo, errorCodeOf, EXIT_CODE_OF, ExitCode } from "./io";
+import { CliIo, errorCodeOf, EXIT_CODE_OF } from "./io";
 import { findUnreachableNodes } from "./node-access";
 import { CommonOptions, UsageError } from "./options";
 import { explainEngineError } from "./stack-locks";
@@ -57,7 +57,10 @@ export function checkKnownCtids(config: LoadedConfig, ctids: readonly number[]):
   }
 }
 
-/** The exit code of a failed engine operation: 3 when a node of the stack cannot be reached now, else 1. */
+/**
+ * The exit code of a failed engine operation, from the code table: the engine reports a resource's failure as
+ * text, without its code, so a node that cannot be reached now counts as `ssh-unreachable` (3), else `step-failed` (1).
+ */
 export async function exitCodeOfFailedRun(session: StackSession): Promise<number> {
-  return (await findUnreachableNodes(session.settings)).length ? ExitCode.environment : ExitCode.failed;
+  return EXIT_CODE_OF[(await findUnreachableNodes(session.settings)).length ? "ssh-unreachable" : "step-failed"];
 }
