@@ -114,16 +114,24 @@ export function serializeConfFile(conf: ConfFile): string {
   return out;
 }
 
-/** Refuses a raw line PVE would store differently from what was asked, or not at all (lines come from `lxc_options`). */
-export function checkLxcRawLine(line: LxcRawLine): void {
-  const refuse = (what: string, hint: string) => new PhoenixError("config", `lxc_options: ${what}`, { hint });
+/** What is wrong with a raw line PVE would store differently from what was asked, or not at all, and its fix. */
+export function lxcRawLineProblem(line: LxcRawLine): { problem: string; fix: string } | undefined {
   if (!/^lxc\.[a-z0-9_\-.]+$/.test(line.key)) {
-    throw refuse(`invalid raw LXC key ${JSON.stringify(line.key)}: keys are 'lxc.' + [a-z0-9_.-]`, "write the key in lower case, e.g. \"lxc.cgroup2.devices.allow=c 10:200 rwm\"");
+    return { problem: `invalid raw LXC key ${JSON.stringify(line.key)}: keys are 'lxc.' + [a-z0-9_.-]`, fix: 'write the key in lower case, e.g. "lxc.cgroup2.devices.allow=c 10:200 rwm"' };
   }
-  if (line.key === ENV_KEY) throw refuse(`${ENV_KEY} lines come from the 'env' option`, `remove the ${ENV_KEY} entry from lxc_options and set the variable in 'env' instead`);
+  if (line.key === ENV_KEY) {
+    return { problem: `${ENV_KEY} lines belong to PVE's own 'env' option (pct set --env), which this stack does not manage`, fix: `remove the ${ENV_KEY} entry from lxc_options` };
+  }
   if (/[\r\n]/.test(line.value) || line.value !== line.value.trim()) {
-    throw refuse(`invalid value for ${line.key}: ${JSON.stringify(line.value)} has a newline or surrounding whitespace (PVE trims it)`, `write it as "${line.key}=${line.value.trim()}"`);
+    return { problem: `invalid value for ${line.key}: ${JSON.stringify(line.value)} has a newline or surrounding whitespace (PVE trims it)`, fix: `write it as "${line.key}=${line.value.trim()}"` };
   }
+  return undefined;
+}
+
+/** Refuses a raw line {@link lxcRawLineProblem} finds wrong (lines come from `lxc_options`): a `config` error. */
+export function checkLxcRawLine(line: LxcRawLine): void {
+  const found = lxcRawLineProblem(line);
+  if (found) throw new PhoenixError("config", `lxc_options: ${found.problem}`, { hint: found.fix });
 }
 
 /**

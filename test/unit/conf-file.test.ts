@@ -142,7 +142,7 @@ describe("replacing the main section's raw lines", () => {
     });
   });
 
-  it("refuses lxc.environment.runtime, which the 'env' option owns", () => {
-    assert.throws(() => replaceMainLxcLines("arch: amd64\n", [{ key: "lxc.environment.runtime", value: "A=1" }]), { code: "config", message: /set the variable in 'env' instead$/ });
+  it("refuses lxc.environment.runtime, which PVE's own 'env' option writes", () => {
+    assert.throws(() => replaceMainLxcLines("arch: amd64\n", [{ key: "lxc.environment.runtime", value: "A=1" }]), { code: "config", message: /next step: remove the lxc\.environment\.runtime entry from lxc_options$/ });
   });
 });
