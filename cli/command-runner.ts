@@ -4,7 +4,7 @@
  * context, stack, settings and the loaded containers file, in one call.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { ConfigError } from "../core/errors";
+import { BUG_HINT, ConfigError, PhoenixError } from "../core/errors";
 import type { LoadedConfig } from "../core/config/load-config";
 import { CliIo, errorCodeOf, EXIT_CODE_OF } from "./io";
 import { findUnreachableNodes } from "./node-access";
@@ -23,7 +23,8 @@ export async function runGuarded(name: string, io: CliIo, body: () => Promise<nu
     // An Automation API failure (opening the stack, reading its config or state) in our words, never raw.
     const e = explainEngineError(thrown)?.error ?? thrown;
     const code = errorCodeOf(e);
-    const message = e instanceof Error ? e.message : String(e);
+    // An uncoded error is a bug: its message has no next step, so it gets the report-it one.
+    const message = `${e instanceof Error ? e.message : String(e)}${e instanceof PhoenixError ? "" : `\n  next step: ${BUG_HINT}`}`;
     const usage = code === "usage" ? `Run 'phoenix ${name} --help' for usage.\n` : "";
     // A config error's message lists every error; its warnings are not in it.
     const warnings = e instanceof ConfigError ? e.issues.filter((i) => i.severity === "warning").map((i) => `  warning: ${i.path}: ${i.message}\n`).join("") : "";

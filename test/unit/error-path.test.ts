@@ -60,6 +60,12 @@ describe("phoenix prints an error once", () => {
     assert.match(stderr, /\n {2}warning: lxc_configs\.950\.cores: more cores than the node has\n$/);
   });
 
+  it("prints an uncoded error (a bug) with the report-it next step, exit 1", async () => {
+    const { code, stderr } = await guarded(new TypeError("x is undefined"));
+    assert.equal(stderr, "phoenix demo: x is undefined\n  next step: this is a bug in phoenix-lxc: report it with the command you ran and this message\n");
+    assert.equal(code, 1);
+  });
+
   it("points a usage error at --help", async () => {
     const { code, stderr } = await guarded(new UsageError("--timeout applies to stop only"));
     assert.equal(stderr, "phoenix demo: --timeout applies to stop only\nRun 'phoenix demo --help' for usage.\n");
