@@ -4,9 +4,9 @@
  * context, stack, settings and the loaded containers file, in one call.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { ConfigError } from "../core/errors";
+import { BUG_HINT, ConfigError, PhoenixError } from "../core/errors";
 import type { LoadedConfig } from "../core/config/load-config";
-import { CliIo, errorCodeOf, EXIT_CODE_OF, ExitCode } from "./io";
+import { CliIo, errorCodeOf, EXIT_CODE_OF } from "./io";
 import { findUnreachableNodes } from "./node-access";
 import { CommonOptions, UsageError } from "./options";
 import { explainEngineError } from "./stack-locks";
@@ -23,7 +23,8 @@ export async function runGuarded(name: string, io: CliIo, body: () => Promise<nu
     // An Automation API failure (opening the stack, reading its config or state) in our words, never raw.
     const e = explainEngineError(thrown)?.error ?? thrown;
     const code = errorCodeOf(e);
-    const message = e instanceof Error ? e.message : String(e);
+    // An uncoded error is a bug: its message has no next step, so it gets the report-it one.
+    const message = `${e instanceof Error ? e.message : String(e)}${e instanceof PhoenixError ? "" : `\n  next step: ${BUG_HINT}`}`;
     const usage = code === "usage" ? `Run 'phoenix ${name} --help' for usage.\n` : "";
     // A config error's message lists every error; its warnings are not in it.
     const warnings = e instanceof ConfigError ? e.issues.filter((i) => i.severity === "warning").map((i) => `  warning: ${i.path}: ${i.message}\n`).join("") : "";
@@ -57,7 +58,10 @@ export function checkKnownCtids(config: LoadedConfig, ctids: readonly number[]):
   }
 }
 
-/** The exit code of a failed engine operation: 3 when a node of the stack cannot be reached now, else 1. */
+/**
+ * The exit code of a failed engine operation, from the code table: the engine reports a resource's failure as
+ * text, without its code, so a node that cannot be reached now counts as `ssh-unreachable` (3), else `step-failed` (1).
+ */
 export async function exitCodeOfFailedRun(session: StackSession): Promise<number> {
-  return (await findUnreachableNodes(session.settings)).length ? ExitCode.environment : ExitCode.failed;
+  return EXIT_CODE_OF[(await findUnreachableNodes(session.settings)).length ? "ssh-unreachable" : "step-failed"];
 }

@@ -60,16 +60,11 @@ export const EXIT_CODE_OF: Readonly<Record<PhoenixErrorCode, number>> = {
 };
 
 /**
- * The code of any error that reaches the CLI: a {@link PhoenixError}'s own; `environment` when the Pulumi CLI
- * could not be started at all (the Automation API reports the spawn's ENOENT); anything else is `internal`.
+ * The code of any error that reaches the CLI: a {@link PhoenixError}'s own; anything else is `internal` (an
+ * Automation API failure is turned into a coded error first, cli/stack-locks `explainEngineError`).
  */
 export function errorCodeOf(e: unknown): PhoenixErrorCode {
-  if (e instanceof PhoenixError) return e.code;
-  // The Automation API's CommandError keeps the spawn error in `commandResult.err` (typed private; matched by
-  // name so that loading the CLI does not load the Automation API).
-  const result = e instanceof Error && e.name === "CommandError" ? (e as { commandResult?: { err?: NodeJS.ErrnoException } }).commandResult : undefined;
-  if (result?.err?.code === "ENOENT") return "environment";
-  return "internal";
+  return e instanceof PhoenixError ? e.code : "internal";
 }
 
 /** The exit code of an error that ended a command (see {@link EXIT_CODE_OF}). */

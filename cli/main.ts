@@ -2,7 +2,8 @@
  * `phoenix` — the command line on top of the stack: every command is a module under cli/commands/ loaded
  * only when used, so `phoenix --help` and `phoenix validate` start fast and need no Pulumi engine.
  */
-import { CliIo, ExitCode, processIo } from "./io";
+import { BUG_HINT, PhoenixError } from "../core/errors";
+import { CliIo, EXIT_CODE_OF, ExitCode, exitCodeOf, processIo } from "./io";
 
 /** One subcommand. */
 interface CommandEntry {
@@ -96,17 +97,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.stderr : io.stdout)(mainHelp());
-    return name === undefined ? ExitCode.usage : ExitCode.ok;
+    return name === undefined ? EXIT_CODE_OF.usage : ExitCode.ok;
   }
   const command = COMMANDS[name];
   if (!command) {
     io.stderr(`phoenix: unknown command '${name}'\n\n${mainHelp()}`);
-    return ExitCode.usage;
+    return EXIT_CODE_OF.usage;
   }
   try {
     return await command.run(rest, io);
   } catch (error) {
-    io.stderr(`phoenix ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return ExitCode.failed;
+    // Commands print their own coded errors (cli/command-runner); what arrives here is printed once, and an
+    // uncoded one is a bug whose message has no next step of its own.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`phoenix ${name}: ${message}\n${error instanceof PhoenixError ? "" : `  next step: ${BUG_HINT}\n`}`);
+    return exitCodeOf(error);
   }
 }

@@ -79,8 +79,13 @@ export interface ExplainedEngineError {
  * undefined for any other error. `stack` gives the stack name and project directory for the commands printed.
  */
 export function explainEngineError(error: unknown, stack?: Pick<Stack, "name"> & { workspace?: unknown }): ExplainedEngineError | undefined {
-  const result = (error as { commandResult?: { stdout?: string; stderr?: string } } | undefined)?.commandResult;
+  const result = (error as { commandResult?: { stdout?: string; stderr?: string; err?: NodeJS.ErrnoException } } | undefined)?.commandResult;
   if (!result) return undefined;
+  // The CLI could not be started at all: the Automation API keeps the spawn's error in `commandResult.err`.
+  if (result.err?.code === "ENOENT") {
+    const hint = "run `bash scripts/setup.sh`, or put `pulumi` on PATH";
+    return { error: new PhoenixError("environment", `the Pulumi CLI could not be started (${result.err.message})`, { hint }), refused: true };
+  }
   const failure = parseEngineFailure(result.stderr ?? "", result.stdout ?? "");
   const projectDir = (stack?.workspace as { workDir?: string } | undefined)?.workDir;
   if (failure.kind === "locked") {

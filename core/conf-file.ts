@@ -8,7 +8,7 @@
  * (so `searchdomain:  ` holds one space). Snapshot sections can hold raw lines too (fixture 01).
  */
 
-import { ParseError } from "./errors";
+import { internalError, ParseError, PhoenixError } from "./errors";
 import type { LxcRawLine } from "./pct-model";
 import { decodePveText, encodePveText } from "./parse-text";
 
@@ -92,7 +92,7 @@ function serializeSection(section: ConfSection): string {
   for (const line of descLines) out += `#${encodePveText(line)}\n`;
   for (const key of Object.keys(section.options).sort()) {
     const value = section.options[key]!;
-    if (value.includes("\n")) throw new TypeError(`detected invalid newline inside property '${key}'`);
+    if (value.includes("\n")) throw internalError(`detected invalid newline inside property '${key}'`);
     out += `${key}: ${value}\n`;
   }
   for (const { key, value } of section.lxc) out += `${key}: ${value}\n`;
@@ -114,15 +114,24 @@ export function serializeConfFile(conf: ConfFile): string {
   return out;
 }
 
-/** Refuses a raw line PVE would store differently from what was asked, or not at all. */
-export function checkLxcRawLine(line: LxcRawLine): void {
+/** What is wrong with a raw line PVE would store differently from what was asked, or not at all, and its fix. */
+export function lxcRawLineProblem(line: LxcRawLine): { problem: string; fix: string } | undefined {
   if (!/^lxc\.[a-z0-9_\-.]+$/.test(line.key)) {
-    throw new TypeError(`invalid raw LXC key ${JSON.stringify(line.key)}: keys are 'lxc.' + [a-z0-9_.-]`);
+    return { problem: `invalid raw LXC key ${JSON.stringify(line.key)}: keys are 'lxc.' + [a-z0-9_.-]`, fix: 'write the key in lower case, e.g. "lxc.cgroup2.devices.allow=c 10:200 rwm"' };
   }
-  if (line.key === ENV_KEY) throw new TypeError(`${ENV_KEY} lines come from the 'env' option; set that instead`);
+  if (line.key === ENV_KEY) {
+    return { problem: `${ENV_KEY} lines belong to PVE's own 'env' option (pct set --env), which this stack does not manage`, fix: `remove the ${ENV_KEY} entry from lxc_options` };
+  }
   if (/[\r\n]/.test(line.value) || line.value !== line.value.trim()) {
-    throw new TypeError(`invalid value for ${line.key}: no newlines and no surrounding whitespace (PVE trims it)`);
+    return { problem: `invalid value for ${line.key}: ${JSON.stringify(line.value)} has a newline or surrounding whitespace (PVE trims it)`, fix: `write it as "${line.key}=${line.value.trim()}"` };
   }
+  return undefined;
+}
+
+/** Refuses a raw line {@link lxcRawLineProblem} finds wrong (lines come from `lxc_options`): a `config` error. */
+export function checkLxcRawLine(line: LxcRawLine): void {
+  const found = lxcRawLineProblem(line);
+  if (found) throw new PhoenixError("config", `lxc_options: ${found.problem}`, { hint: found.fix });
 }
 
 /**

@@ -68,6 +68,17 @@ export class PhoenixError extends Error {
   }
 }
 
+/** The next step of every `internal` error: a broken invariant is a fault of phoenix-lxc, not of the input. */
+export const BUG_HINT = "this is a bug in phoenix-lxc: report it with the command you ran and this message";
+
+/**
+ * A broken programming invariant (never the user's input, which the config checks refuse earlier with the field
+ * name): an `internal` {@link PhoenixError} whose next step is to report it.
+ */
+export function internalError(message: string, cause?: unknown): PhoenixError {
+  return new PhoenixError("internal", message, { hint: BUG_HINT, cause });
+}
+
 /** One problem in a configuration file: where (JSON path) and what. */
 export interface ConfigIssue {
   /** JSON path such as `lxc_configs.950.network_config.ip`. */

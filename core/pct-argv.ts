@@ -1,11 +1,13 @@
 /**
  * Argv builders for `pct`, `pvesh` and `pvesm`: arrays, never shell strings (quoting happens once, in host/).
  *
- * Inputs pct would misparse are refused here with a TypeError that states the rule, so a bad VMID or snapshot
- * name never reaches a node. Booleans are always written as an explicit `1`/`0`: pct booleans take an
+ * Inputs pct would misparse are refused here with an `internal` error that states the rule, so a bad VMID or
+ * snapshot name never reaches a node (the config checks and the CLI's argument parser refuse them first, naming
+ * the field: one reaching this point is a bug). Booleans are always written as an explicit `1`/`0`: pct booleans take an
  * *optional* value, so a bare `--purge` followed by a positional would swallow it (docs/pve-behaviour.md §1.1).
  */
 
+import { internalError } from "./errors";
 import { quoteArgv } from "./shell-quote";
 
 /** A value for a `--key value` option; booleans become `1`/`0`, undefined options are left out. */
@@ -23,7 +25,7 @@ const SIZE = /^\+?[0-9]+(\.[0-9]+)?[KMGT]?$/;
 /** Refuses a VMID outside 100..999999999, the range PVE accepts (`pve-vmid`). */
 export function checkVmid(vmid: number): void {
   if (!Number.isInteger(vmid) || vmid < 100 || vmid > 999_999_999) {
-    throw new TypeError(`invalid VMID ${String(vmid)}: a Proxmox VMID is an integer from 100 to 999999999`);
+    throw internalError(`invalid VMID ${String(vmid)}: a Proxmox VMID is an integer from 100 to 999999999`);
   }
 }
 
@@ -33,25 +35,25 @@ export function checkVmid(vmid: number): void {
  */
 export function checkSnapshotName(name: string): void {
   if (!SNAPSHOT_NAME.test(name) || name.length > 40) {
-    throw new TypeError(
+    throw internalError(
       `invalid snapshot name ${JSON.stringify(name)}: it must start with a letter, continue with at least one ` +
         `letter, digit, '_' or '-', and be at most 40 characters long`,
     );
   }
   if (name === "current" || name === "vzdump") {
-    throw new TypeError(`invalid snapshot name '${name}': the name is reserved by Proxmox VE`);
+    throw internalError(`invalid snapshot name '${name}': the name is reserved by Proxmox VE`);
   }
 }
 
 function checkOptionKey(key: string): void {
   if (!OPTION_KEY.test(key)) {
-    throw new TypeError(`invalid pct option key ${JSON.stringify(key)}: keys match /^[a-z][a-z0-9_-]*$/`);
+    throw internalError(`invalid pct option key ${JSON.stringify(key)}: keys match /^[a-z][a-z0-9_-]*$/`);
   }
 }
 
 function checkNodeName(node: string): void {
   if (!NODE_NAME.test(node)) {
-    throw new TypeError(`invalid node name ${JSON.stringify(node)}: a Proxmox node name is a DNS label`);
+    throw internalError(`invalid node name ${JSON.stringify(node)}: a Proxmox node name is a DNS label`);
   }
 }
 
@@ -66,7 +68,7 @@ export function buildOptionArgs(options: PctOptions): string[] {
     checkOptionKey(key);
     if (value === undefined) continue;
     if (typeof value === "number" && !Number.isFinite(value)) {
-      throw new TypeError(`invalid value for --${key}: ${value} is not a finite number`);
+      throw internalError(`invalid value for --${key}: ${value} is not a finite number`);
     }
     args.push(`--${key}`, typeof value === "boolean" ? bool(value) : String(value));
   }
@@ -91,7 +93,7 @@ export function buildStatusArgv(vmid: number, opts: { verbose?: boolean } = {}):
 /** `pct create <vmid> <ostemplate> --key value…`. */
 export function buildCreateArgv(vmid: number, ostemplate: string, options: PctOptions = {}): string[] {
   if (ostemplate === "" || ostemplate.startsWith("-")) {
-    throw new TypeError(`invalid ostemplate ${JSON.stringify(ostemplate)}: give a volume ID or an absolute path`);
+    throw internalError(`invalid ostemplate ${JSON.stringify(ostemplate)}: give a volume ID or an absolute path`);
   }
   return ct("create", vmid, ostemplate, ...buildOptionArgs(options));
 }
@@ -134,7 +136,7 @@ export interface SetControls {
 /** `pct set <vmid> --key value… [--delete k,…] [--revert k,…] [--digest sha1]`. */
 export function buildSetArgv(vmid: number, options: PctOptions, controls: SetControls = {}): string[] {
   for (const reserved of ["delete", "revert", "digest"]) {
-    if (reserved in options) throw new TypeError(`pass --${reserved} through the controls argument, not as an option`);
+    if (reserved in options) throw internalError(`pass --${reserved} through the controls argument, not as an option`);
   }
   const argv = ct("set", vmid, ...buildOptionArgs(options));
   for (const list of ["delete", "revert"] as const) {
@@ -144,10 +146,10 @@ export function buildSetArgv(vmid: number, options: PctOptions, controls: SetCon
     argv.push(`--${list}`, keys.join(","));
   }
   if (controls.digest !== undefined) {
-    if (!/^[0-9a-f]{40}$/.test(controls.digest)) throw new TypeError("a config digest is 40 lower-case hex digits");
+    if (!/^[0-9a-f]{40}$/.test(controls.digest)) throw internalError("a config digest is 40 lower-case hex digits");
     argv.push("--digest", controls.digest);
   }
-  if (argv.length === 3) throw new TypeError("pct set needs at least one option (pct says 'no options specified')");
+  if (argv.length === 3) throw internalError("pct set needs at least one option (pct says 'no options specified')");
   return argv;
 }
 
@@ -164,7 +166,7 @@ export function buildStopArgv(vmid: number): string[] {
 /** `pct shutdown <vmid> [--timeout s] [--forceStop 1]` (note pct's camelCase `forceStop`). */
 export function buildShutdownArgv(vmid: number, opts: { timeoutSeconds?: number; forceStop?: boolean } = {}): string[] {
   if (opts.timeoutSeconds !== undefined && (!Number.isInteger(opts.timeoutSeconds) || opts.timeoutSeconds < 0)) {
-    throw new TypeError("shutdown timeout must be a whole number of seconds >= 0");
+    throw internalError("shutdown timeout must be a whole number of seconds >= 0");
   }
   const argv = ct("shutdown", vmid);
   if (opts.timeoutSeconds !== undefined) argv.push("--timeout", String(opts.timeoutSeconds));
@@ -198,7 +200,7 @@ export function buildDelSnapshotArgv(vmid: number, name: string, opts: { force?:
 
 /** `pct exec <vmid> -- argv…`; the `--` keeps the command's own options away from pct. */
 export function buildExecArgv(vmid: number, command: readonly string[]): string[] {
-  if (command.length === 0) throw new TypeError("pct exec needs a command");
+  if (command.length === 0) throw internalError("pct exec needs a command");
   return ct("exec", vmid, "--", ...command);
 }
 
@@ -215,18 +217,18 @@ export interface PushOptions {
 /** `pct push <vmid> <file> <dest> [--perms] [--user] [--group]`. */
 export function buildPushArgv(vmid: number, file: string, dest: string, opts: PushOptions = {}): string[] {
   for (const [what, path] of [["source", file], ["destination", dest]] as const) {
-    if (!path.startsWith("/")) throw new TypeError(`pct push ${what} must be an absolute path, got ${JSON.stringify(path)}`);
+    if (!path.startsWith("/")) throw internalError(`pct push ${what} must be an absolute path, got ${JSON.stringify(path)}`);
   }
   if (opts.perms !== undefined && !/^(0x[0-9a-fA-F]+|[0-7]{1,4})$/.test(opts.perms)) {
-    throw new TypeError(`invalid --perms ${JSON.stringify(opts.perms)}: give an octal mode such as 0644`);
+    throw internalError(`invalid --perms ${JSON.stringify(opts.perms)}: give an octal mode such as 0644`);
   }
   return ct("push", vmid, file, dest, ...buildOptionArgs({ perms: opts.perms, user: opts.user, group: opts.group }));
 }
 
 /** `pct resize <vmid> <disk> <size>`; size `[+]N[.N][K|M|G|T]`, no unit = bytes. */
 export function buildResizeArgv(vmid: number, disk: string, size: string): string[] {
-  if (!DISK.test(disk)) throw new TypeError(`invalid disk ${JSON.stringify(disk)}: use rootfs or mp0..mp255`);
-  if (!SIZE.test(size)) throw new TypeError(`invalid size ${JSON.stringify(size)}: use [+]N[.N][K|M|G|T], e.g. 10G`);
+  if (!DISK.test(disk)) throw internalError(`invalid disk ${JSON.stringify(disk)}: use rootfs or mp0..mp255`);
+  if (!SIZE.test(size)) throw internalError(`invalid size ${JSON.stringify(size)}: use [+]N[.N][K|M|G|T], e.g. 10G`);
   return ct("resize", vmid, disk, size);
 }
 

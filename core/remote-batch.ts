@@ -8,7 +8,7 @@
  * so even a command that prints the process list (`ps`, /proc/*\/cmdline) cannot leak a marker.
  */
 
-import { ParseError } from "./errors";
+import { internalError, ParseError } from "./errors";
 import type { CommandOutput } from "./pct-model";
 import { quoteArg, quoteArgv } from "./shell-quote";
 
@@ -16,7 +16,7 @@ const NONCE = /^[A-Za-z0-9]{16,128}$/;
 const COMMAND = "remote batch";
 
 function checkNonce(nonce: string): void {
-  if (!NONCE.test(nonce)) throw new TypeError("a batch nonce is 16 to 128 random letters and digits");
+  if (!NONCE.test(nonce)) throw internalError("a batch nonce is 16 to 128 random letters and digits");
 }
 
 /**
@@ -43,7 +43,7 @@ export interface BatchOptions {
  */
 export function buildBatchCommand(argvs: readonly (readonly string[])[], nonce: string, options: BatchOptions = {}): string[] {
   checkNonce(nonce);
-  if (argvs.length === 0) throw new TypeError("a batch needs at least one command");
+  if (argvs.length === 0) throw internalError("a batch needs at least one command");
   const half = Math.floor(nonce.length / 2);
   const lines = [
     'd=$(mktemp -d) || exit 125',

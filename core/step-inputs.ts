@@ -5,6 +5,7 @@
  */
 import type { ContainerConfig, ContainerSpec, PhoenixConfig } from "./config/types";
 import { isOwnedSnapshot, OWNERSHIP_MARKER } from "./retention/snapshot-name";
+import { internalError } from "./errors";
 
 /**
  * Top-level keys the application script's file carries. The original scripts looked a key up in their own
@@ -36,7 +37,7 @@ export const APP_SCRIPT_OMITTED_KEYS = [
  */
 export function buildAppScriptConfig(config: PhoenixConfig, ctid: number): Record<string, unknown> {
   const entry = config.lxc_configs[String(ctid)];
-  if (!entry) throw new TypeError(`container ${ctid} is not in the configuration`);
+  if (!entry) throw internalError(`container ${ctid} is not in the configuration`);
   const own = Object.fromEntries(Object.entries(entry).filter(([key]) => !(APP_SCRIPT_OMITTED_KEYS as readonly string[]).includes(key)));
   const root: Record<string, unknown> = {};
   for (const key of APP_SCRIPT_ROOT_KEYS) if (config[key] !== undefined) root[key] = config[key];

@@ -138,5 +138,5 @@ export function readConfinedText(value: string, jsonPath: string, access: Config
     const hint = base === "apparmor" ? `add the profile to ${access.apparmorDir ?? BUILTIN_APPARMOR_DIR}/ or choose another apparmor_profile` : `paths are relative to ${access.configDir}`;
     throw new PhoenixError("config", `${jsonPath}: cannot read ${r.missing} (no such file)`, { hint });
   }
-  throw new PhoenixError("config", `${jsonPath}: ${r.problem.message}`);
+  throw new PhoenixError("config", `${jsonPath}: ${r.problem.message}`, { hint: `fix ${jsonPath}; phoenix validate checks every file the config names` });
 }

@@ -3,6 +3,8 @@
  * (the original passed words to pct exec without one, so builtins and pipes never worked, §7.13), the script
  * text as an argument (no temp file to clean up), exit codes preserved, output capped, progress streamed.
  */
+import { buildExecArgv } from "../core/pct-argv";
+import { redactArgv } from "../core/shell-quote";
 import { PctClient } from "./pct-client";
 
 /** One script run. */
@@ -44,6 +46,11 @@ export const DEFAULT_SCRIPT_TIMEOUT_MS = 600_000;
 export function buildScriptArgv(run: Pick<ScriptRun, "script" | "env" | "args" | "name">): string[] {
   const env = Object.entries(run.env ?? {}).map(([k, v]) => `${k}=${v}`);
   return ["env", ...env, "sh", "-c", run.script, `phoenix-${run.name.replace(/[^A-Za-z0-9_.-]/g, "-")}`, ...(run.args ?? [])];
+}
+
+/** The command of a script run as errors show it: `pct exec <vmid> -- <script phoenix-NAME>` (core/shell-quote). */
+export function scriptCommand(vmid: number, run: Pick<ScriptRun, "script" | "env" | "args" | "name">): string {
+  return redactArgv(buildExecArgv(vmid, buildScriptArgv(run)));
 }
 
 /** Runs one script in a running container. */

@@ -155,7 +155,7 @@ export async function writeRawLines(transport: CommandTransport, node: NodeTarge
   if (result.exitCode === 0) return;
   const pctError = classifyPctFailure(argv, result, { node: node.name, vmid });
   if (pctError?.code === "pct-lock-timeout") throw pctError;
-  const ctx = { node: node.name, vmid, command: redactArgv(argv.slice(0, 3)) + " …", exitCode: result.exitCode ?? undefined, stderrTail: result.stderr };
+  const ctx = { node: node.name, vmid, command: redactArgv(argv), exitCode: result.exitCode ?? undefined, stderrTail: result.stderr };
   const hint = result.exitCode === 3 ? "another process changed the config at the same time; run the update again" : "check the node's /etc/pve is writable (cluster quorum)";
   throw new PctError("pct-failed", "editing the raw lxc lines failed", ctx, {}, { hint });
 }

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { buildFeatureConvergeArgv, ConvergeOutputParser, ConvergeStep, FeatureScripts, StepOutcome } from "../core/features/converge-script";
+import { buildExecArgv } from "../core/pct-argv";
+import { redactArgv } from "../core/shell-quote";
 import { MAX_SCRIPT_OUTPUT } from "./container-exec";
 import type { PctClient } from "./pct-client";
 
@@ -30,6 +32,8 @@ export interface FeatureConvergeResult {
   exitCode: number | null;
   /** Output of a step that started but never reported its end (killed, or the shell failed), else undefined. */
   unfinished?: { step: ConvergeStep; output: string };
+  /** The command as errors show it: `pct exec <vmid> -- <script phoenix-<feature>-converge>`, scripts left out. */
+  command: string;
 }
 
 /** Runs the converge in a running container; throws only when pct refused (CT missing or not running). */
@@ -39,12 +43,13 @@ export async function convergeFeatureInContainer(client: PctClient, vmid: number
   const argv = buildFeatureConvergeArgv(run.feature, run.scripts, run.env, nonce);
   // The output is parsed from the stream: the captured tail may have lost the first markers of a long install.
   const result = await client.exec(vmid, argv, { timeoutMs: run.timeoutMs, maxOutputBytes: MAX_SCRIPT_OUTPUT, onStdout: (chunk) => parser.push(chunk) });
+  const command = redactArgv(buildExecArgv(vmid, argv));
   const steps = parser.finished;
   const last = steps[steps.length - 1];
   // Finished: the guard passed, the install failed, or verify ran. Anything else was cut off on the way.
   const done = last !== undefined && ((last.step === "guard" && last.exitCode === 0) || (last.step === "install" && last.exitCode !== 0) || last.step === "verify");
-  if (done) return { steps, exitCode: result.exitCode };
+  if (done) return { steps, exitCode: result.exitCode, command };
   const unfinished = parser.unfinished();
   if (result.stderr) unfinished.output = `${unfinished.output}${result.stderr}`.slice(-MAX_SCRIPT_OUTPUT);
-  return { steps, exitCode: result.exitCode, unfinished };
+  return { steps, exitCode: result.exitCode, unfinished, command };
 }

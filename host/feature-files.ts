@@ -53,7 +53,9 @@ export function readFeatureScripts(
     return { guard: read("guard"), install: read("install"), verify: read("verify") };
   }
   const entry = catalog[feature];
-  if (!entry) throw new PhoenixError("config", `feature '${feature}' is neither built in nor in custom_features`);
+  if (!entry) {
+    throw new PhoenixError("config", `feature '${feature}' is neither built in nor in custom_features`, { hint: `check its spelling, or define it under custom_features.${feature}` });
+  }
   const read = (role: keyof FeatureScripts) => readBuiltinScript(entry.scripts[role]);
   return { guard: read("guard"), install: read("install"), verify: read("verify") };
 }

@@ -4,12 +4,11 @@
  */
 import * as path from "node:path";
 import { ConfigError, type ConfigIssue } from "../../core/errors";
-import { ConfigSyntaxError } from "../../core/config/json-text";
-import { ConfigUnreadableError } from "../../core/config/load-config";
 import { loadConfig } from "../../host/load-config-file";
 import { buildAllowedRoots, findProjectRoot } from "../../host/config-files";
 import { formatSummary, summarizeSpecs } from "../../core/config/summary";
 import { readStackConfigFile } from "../stack-files";
+import { EXIT_CODE_OF, ExitCode } from "../io";
 
 /** Where the command writes, and the directory relative paths start from. */
 export interface ValidateIo {
@@ -84,16 +83,19 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
 const line = (i: ConfigIssue) => `${i.severity === "warning" ? "warning: " : ""}${i.path}: ${i.message}\n`;
 const toJson = (issues: ConfigIssue[]) => `${JSON.stringify(issues.map(({ path: p, message, severity, kind }) => ({ path: p, message, severity, ...(kind ? { kind } : {}) })), null, 2)}\n`;
 
-/** Runs `phoenix validate`; resolves to the exit code (0 valid, 1 invalid, 2 unreadable/unparsable/usage). */
+/**
+ * Runs `phoenix validate`; resolves to the exit code of what it found, from the code table (cli/io.ts): 0 valid,
+ * 1 invalid (`config`), 2 unreadable or unparsable (`input`) or bad arguments (`usage`).
+ */
 export async function runValidate(argv: string[], io: ValidateIo): Promise<number> {
   const args = parseArgs(argv);
   if (args.help) {
     io.stdout(`${VALIDATE_HELP}\n`);
-    return 0;
+    return ExitCode.ok;
   }
   if (args.error !== undefined) {
     io.stderr(`phoenix validate: ${args.error}\n\n${VALIDATE_HELP}\n`);
-    return 2;
+    return EXIT_CODE_OF.usage;
   }
   const file = args.file !== undefined ? path.resolve(io.cwd, args.file) : readStackConfigFile(path.resolve(io.cwd, args.cwd ?? "."), args.stack);
   try {
@@ -104,16 +106,17 @@ export async function runValidate(argv: string[], io: ValidateIo): Promise<numbe
       io.stdout(`${formatSummary(summarizeSpecs(specs))}\n`);
       for (const w of warnings) io.stderr(line(w));
     }
-    return 0;
+    return ExitCode.ok;
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    const fatal = e instanceof ConfigSyntaxError || e instanceof ConfigUnreadableError;
+    // `input`: the file could not be read or parsed at all; `config`: it was read and is wrong.
+    const fatal = e.code === "input";
     if (args.json) io.stdout(toJson(e.issues));
     else {
       const errors = e.issues.filter((i) => i.severity === "error").length;
       io.stderr(`${file}: ${fatal ? "cannot be loaded" : `${errors} problem${errors === 1 ? "" : "s"}`}\n`);
       for (const i of e.issues) io.stderr(line(i));
     }
-    return fatal ? 2 : 1;
+    return EXIT_CODE_OF[e.code];
   }
 }

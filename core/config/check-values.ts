@@ -3,9 +3,11 @@
  * features (built-in or custom, nvidia root keys), mount paths, firewall. They run on the salvaged view too,
  * so every field may be absent.
  */
-import type { ConfigIssue } from "../errors";
+import { PhoenixError, type ConfigIssue } from "../errors";
+import { lxcRawLineProblem } from "../conf-file";
+import { normaliseRawLine } from "../container/pve-values";
 import { type CheckContext, containersOf } from "./check-context";
-import { BUILTIN_FEATURES } from "./constants";
+import { BUILTIN_FEATURES, LXC_OPTION_PATTERN } from "./constants";
 import { didYouMean } from "./did-you-mean";
 import { errorAt, warningAt, type ConfigIssueKind } from "./issue-kinds";
 import { parseGpuAssignment, resolveNode } from "./normalize";
@@ -137,6 +139,27 @@ export function checkMounts(config: ConfigView): ConfigIssue[] {
     if (c.firewall && !c.firewall.enabled && ruleCount > 0) {
       issues.push(warningAt("firewall-disabled", `lxc_configs.${id}.firewall.enabled`, `firewall disabled: its ${ruleCount} rule(s) are stored on the node but not enforced; set "enabled": true to enforce them`));
     }
+  }
+  return issues;
+}
+
+/**
+ * Raw `lxc_options` lines the converge would refuse (the rule of core/conf-file, which applies it again when it
+ * edits the config): found here, with the field, before any node is contacted.
+ */
+export function checkLxcOptions(config: ConfigView): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [id, c] of containersOf(config)) {
+    (c.lxc_options ?? []).forEach((line, i) => {
+      if (typeof line !== "string" || !LXC_OPTION_PATTERN.test(line)) return; // the schema reports those
+      const at = `lxc_configs.${id}.lxc_options.${i}`;
+      try {
+        const found = lxcRawLineProblem(normaliseRawLine(line));
+        if (found) issues.push(errorAt("raw-line-refused", at, `${found.problem}; ${found.fix}`));
+      } catch (e) {
+        if (!(e instanceof PhoenixError)) throw e; // a line the schema refuses too: its message is the schema's
+      }
+    });
   }
   return issues;
 }

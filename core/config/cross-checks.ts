@@ -5,7 +5,7 @@
 import type { CrossCheck } from "./check-context";
 import { checkFilesExist } from "./check-files";
 import { checkCycles, checkDependencies, checkNodes, checkSources } from "./check-references";
-import { checkFeatures, checkGpus, checkMounts, checkNetwork, checkUniqueness } from "./check-values";
+import { checkFeatures, checkGpus, checkLxcOptions, checkMounts, checkNetwork, checkUniqueness } from "./check-values";
 
 /** Where the files the config names lie, their size and content: the injected host check (`LoadOptions.checkFiles`). */
 const checkFilePolicy: CrossCheck = (config, ctx) => (ctx.options.checkFiles?.(config) ?? []).filter((i) => !ctx.invalid(i.path));
@@ -23,4 +23,5 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
   checkFilesExist,
   checkFilePolicy,
   checkMounts,
+  checkLxcOptions,
 ];

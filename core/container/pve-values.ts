@@ -2,6 +2,7 @@
  * Conversions between container inputs and the values PVE stores (docs/pve-behaviour.md §2, §6): property strings such as
  * `name=eth0,bridge=vmbr0,ip=dhcp`, sizes such as `8G`, lists such as tags.
  */
+import { PhoenixError } from "../errors";
 
 /** Parses a PVE property string `k=v,k=v` (a bare first element is returned under `defaultKey`). */
 export function parsePropertyString(value: string, defaultKey?: string): Record<string, string> {
@@ -29,8 +30,10 @@ export function parseSizeGiB(size: string): number {
 
 /** Normalises one raw LXC line (`key = value` or `key: value`) to PVE's written form `key: value`, value kept whole. */
 export function normaliseRawLine(line: string): { key: string; value: string } {
-  const m = /^\s*(lxc\.[A-Za-z0-9_.]+)\s*(?:=|:)\s?(.*)$/.exec(line);
-  if (!m) throw new TypeError(`not a raw LXC line: ${JSON.stringify(line)} (expected "lxc.key = value")`);
+  const m = /^\s*(lxc\.[A-Za-z0-9_.-]+)\s*(?:=|:)\s?(.*)$/.exec(line);
+  if (!m) {
+    throw new PhoenixError("config", `lxc_options: not a raw LXC line: ${JSON.stringify(line)}`, { hint: 'write it as "lxc.<key>=<value>"' });
+  }
   return { key: m[1]!, value: m[2]!.replace(/\s+$/, "") };
 }
 

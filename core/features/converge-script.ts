@@ -8,6 +8,7 @@
  * `<nonce>:<step>:<exit code>` on stdout. The nonce is passed in two halves and never appears whole in the
  * command line, so a step that prints the process list cannot forge a marker by accident.
  */
+import { internalError } from "../errors";
 
 /** The three scripts of a feature. */
 export interface FeatureScripts {
@@ -33,7 +34,7 @@ const DRIVER = [
 
 /** The argv (inside the container) that converges one feature; `env` is passed to every step. */
 export function buildFeatureConvergeArgv(feature: string, scripts: FeatureScripts, env: Record<string, string>, nonce: string): string[] {
-  if (!/^[A-Za-z0-9]{16,128}$/.test(nonce)) throw new TypeError("a converge nonce is 16 to 128 random letters and digits");
+  if (!/^[A-Za-z0-9]{16,128}$/.test(nonce)) throw internalError("a converge nonce is 16 to 128 random letters and digits");
   const half = Math.floor(nonce.length / 2);
   const name = feature.replace(/[^A-Za-z0-9_.-]/g, "-");
   const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);

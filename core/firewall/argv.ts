@@ -7,12 +7,13 @@
  * and refuse a stale `digest`; writing the file directly would race with the GUI and other API clients.
  */
 import type { PveRule } from "./rule";
+import { internalError } from "../errors";
 
 const NODE = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 
 function base(node: string, vmid: number): string {
-  if (!NODE.test(node)) throw new TypeError(`invalid node name ${JSON.stringify(node)}`);
-  if (!Number.isInteger(vmid) || vmid < 100) throw new TypeError(`invalid VMID ${vmid}`);
+  if (!NODE.test(node)) throw internalError(`invalid node name ${JSON.stringify(node)}`);
+  if (!Number.isInteger(vmid) || vmid < 100) throw internalError(`invalid VMID ${vmid}`);
   return `/nodes/${node}/lxc/${vmid}/firewall`;
 }
 

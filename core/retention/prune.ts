@@ -2,7 +2,7 @@
  * The Proxmox Backup Server prune algorithm itself (`pbs-datastore/src/prune.rs`, `compute_prune_info`), with
  * no PVE guard rails: docs/pve-behaviour.md §R step by step. {@link planRetention} builds on it.
  */
-import { PhoenixError } from "../errors";
+import { internalError, PhoenixError } from "../errors";
 import { buildBucketKey, buildCalendarParts, CalendarParts } from "./calendar";
 import { checkRetentionPolicy, keepsSomething, policyField, RETENTION_RULES, RetentionPolicy, RetentionRule } from "./policy";
 import { buildZoneClock } from "./zone-clock";
@@ -32,14 +32,14 @@ export type PruneMark = `keep-${RetentionRule}` | "keep-all" | "protected" | "re
  */
 export function planPrune(items: readonly PruneItem[], policy: RetentionPolicy, timeZone: string): PruneMark[] {
   const issues = checkRetentionPolicy(policy);
-  if (issues.length > 0) throw new PhoenixError("config", `invalid retention policy: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+  if (issues.length > 0) throw new PhoenixError("config", `invalid retention policy: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { hint: "fix the snapshot_retention values named above" });
   const clock = buildZoneClock(timeZone); // now, so an unknown zone fails even when no rule needs it
   const marks: (PruneMark | undefined)[] = items.map((item) => (item.protected ? "protected" : undefined));
   const candidates: number[] = [];
   items.forEach((item, i) => {
     if (item.protected) return;
     if (candidates.length > 0 && items[candidates[candidates.length - 1]].time < item.time) {
-      throw new PhoenixError("internal", "planPrune needs its items newest first");
+      throw internalError("planPrune needs its items newest first");
     }
     candidates.push(i);
   });

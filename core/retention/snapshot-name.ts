@@ -5,7 +5,7 @@
  * cv4pve-autosnap: a name of this tool's shape AND the marker in the description. Either alone is too easy to
  * produce by accident (a manual `phx-…` name, a copied description).
  */
-import { PhoenixError } from "../errors";
+import { internalError, PhoenixError } from "../errors";
 import { RESERVED_SNAPSHOT_NAMES, SNAPSHOT_NAME_MAX, SNAPSHOT_NAME_PATTERN } from "../config/constants";
 
 /** The name prefix of this tool's snapshots. */
@@ -50,7 +50,7 @@ function checkPrefix(prefix: string): void {
 export function buildSnapshotName(prefix: string = DEFAULT_SNAPSHOT_PREFIX, date: Date, taken: Iterable<string> = []): string {
   checkPrefix(prefix);
   const year = date.getUTCFullYear(); // NaN for an invalid date; beyond 9999 toISOString adds a '+'
-  if (!(year >= 1000 && year <= 9999)) throw new PhoenixError("internal", `cannot name a snapshot after the date ${String(date)}`);
+  if (!(year >= 1000 && year <= 9999)) throw internalError(`cannot name a snapshot after the date ${String(date)}`);
   const stamp = date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
   const base = `${prefix}-${stamp}`;
   const used = new Set(taken);

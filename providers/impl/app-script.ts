@@ -2,7 +2,7 @@
  * The container's `application_script`: pushed with the config it reads, run after the features, and run
  * again only when its content or inputs change (the original re-ran it, and slept 10 s, on every run).
  */
-import { runScriptInContainer } from "../../host/container-exec";
+import { runScriptInContainer, scriptCommand } from "../../host/container-exec";
 import { clientFor } from "./runtime";
 import { StepTarget, stepFailure, stepLog } from "./step-common";
 
@@ -47,15 +47,16 @@ async function apply(inputs: AppScriptInputs, generation: number): Promise<AppSc
   await client.push(inputs.vmid, inputs.configJson, "/etc/phoenix-lxc/phoenix_lxc_configs.json", { perms: "0600" });
   const shell = /^#!.*\bbash\b/.test(inputs.script) ? "bash" : "sh";
   const script = shell === "bash" ? `exec bash -c "$PHX_APP_SCRIPT" "$0" "$@"` : inputs.script;
-  const result = await runScriptInContainer(client, inputs.vmid, {
+  const run = {
     name: `app-${inputs.name}`,
     script,
     env: { PHX_CTID: String(inputs.vmid), PHX_CONFIG_FILE: "/etc/phoenix-lxc/phoenix_lxc_configs.json", ...(shell === "bash" ? { PHX_APP_SCRIPT: inputs.script } : {}) },
     args: [String(inputs.vmid)],
     timeoutMs: inputs.timeoutMs ?? 1_800_000,
-    onLine: (line) => stepLog(inputs, `${inputs.name}: ${line}`),
-  });
-  if (result.exitCode !== 0) throw stepFailure(inputs, `application script '${inputs.name}'`, result.exitCode, result.output, "fix the script (it runs again on the next up because it failed)");
+    onLine: (line: string) => stepLog(inputs, `${inputs.name}: ${line}`),
+  };
+  const result = await runScriptInContainer(client, inputs.vmid, run);
+  if (result.exitCode !== 0) throw stepFailure(inputs, `application script '${inputs.name}'`, { ...result, command: scriptCommand(inputs.vmid, run) }, "fix the script (it runs again on the next up because it failed)");
   stepLog(inputs, `application script ${inputs.name} finished`);
   return { ...inputs, generation: generation + 1 };
 }

@@ -84,10 +84,10 @@ async function apply(inputs: FeatureInputs, generation: number): Promise<Feature
   if (guard?.exitCode === 0) return { ...inputs, installed: true, guardOutput: "", lastAction: "guard-passed", generation: generation + 1 };
   if (result.unfinished) {
     const step = result.unfinished.step === "guard" ? "checking" : result.unfinished.step === "install" ? "installing" : "verifying";
-    throw stepFailure(inputs, `${step} feature '${feature}'`, result.exitCode, result.unfinished.output, `it ended without reporting its result (killed, or no 'sh' in the container); run the up again`);
+    throw stepFailure(inputs, `${step} feature '${feature}'`, { ...result.unfinished, exitCode: result.exitCode, command: result.command }, `it ended without reporting its result (killed, or no 'sh' in the container); run the up again`);
   }
-  if (install!.exitCode !== 0) throw stepFailure(inputs, `installing feature '${feature}'`, install!.exitCode, install!.output, `fix the cause above and run the up again; the install script is idempotent`);
-  if (verify!.exitCode !== 0) throw stepFailure(inputs, `verifying feature '${feature}' after install`, verify!.exitCode, verify!.output, `the install finished but the feature does not work; check the output above`);
+  if (install!.exitCode !== 0) throw stepFailure(inputs, `installing feature '${feature}'`, { ...install!, command: result.command }, `fix the cause above and run the up again; the install script is idempotent`);
+  if (verify!.exitCode !== 0) throw stepFailure(inputs, `verifying feature '${feature}' after install`, { ...verify!, command: result.command }, `the install finished but the feature does not work; check the output above`);
   stepLog(inputs, `${feature} installed and verified`);
   return { ...inputs, installed: true, guardOutput: "", lastAction: "installed", generation: generation + 1 };
 }

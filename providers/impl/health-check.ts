@@ -3,9 +3,9 @@
  * scripts with arguments). They run whenever something upstream changed in this up; a failure fails the up
  * with the check's name, its attempts and its output. Results are outputs of the resource.
  */
-import { runScriptInContainer, tailLines } from "../../host/container-exec";
+import { runScriptInContainer, scriptCommand, tailLines } from "../../host/container-exec";
 import { clientFor } from "./runtime";
-import { StepTarget, stepFailure, stepLog } from "./step-common";
+import { StepRun, StepTarget, stepFailure, stepLog } from "./step-common";
 
 /** One check. */
 export interface CheckInputs {
@@ -53,17 +53,18 @@ async function apply(inputs: HealthCheckInputs): Promise<HealthCheckOutputs> {
   const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const results: CheckResult[] = [];
   for (const check of inputs.checks) {
-    let last = { exitCode: null as number | null, output: "" };
+    const run = { name: `health-${check.name}`, script: check.script, args: check.args, timeoutMs: 120_000 };
+    let last: StepRun = { exitCode: null, output: "", command: scriptCommand(inputs.vmid, run) };
     let attempt = 0;
     while (attempt < check.retries) {
       attempt++;
-      last = await runScriptInContainer(client, inputs.vmid, { name: `health-${check.name}`, script: check.script, args: check.args, timeoutMs: 120_000 });
+      last = { ...(await runScriptInContainer(client, inputs.vmid, run)), command: last.command };
       if (last.exitCode === 0) break;
       if (attempt < check.retries) await sleep(check.intervalMs);
     }
     const ok = last.exitCode === 0;
     results.push({ name: check.name, ok, attempts: attempt, output: tailLines(last.output, 10) });
-    if (!ok) throw stepFailure(inputs, `health check '${check.name}' (${attempt} attempt${attempt === 1 ? "" : "s"})`, last.exitCode, last.output, "the service is not healthy; check the application's logs in the container");
+    if (!ok) throw stepFailure(inputs, `health check '${check.name}' (${attempt} attempt${attempt === 1 ? "" : "s"})`, last, "the service is not healthy; check the application's logs in the container");
     stepLog(inputs, `health check ${check.name} passed (attempt ${attempt}/${check.retries})`);
   }
   return { ...inputs, results };

@@ -16,9 +16,20 @@ export interface StepTarget {
   connection: NodeConnection;
 }
 
-/** A step that ran and failed: names the container, the step, the exit code and the output's tail. */
-export function stepFailure(target: StepTarget, step: string, exitCode: number | null, output: string, hint: string): PhoenixError {
-  const message = formatErrorMessage(`${step} failed`, { node: target.node, vmid: target.vmid, exitCode: exitCode ?? undefined, stderrTail: tailLines(output) }, hint);
+/** What a failed step ran and produced. */
+export interface StepRun {
+  /** Its exit code (null when killed). */
+  exitCode: number | null;
+  /** Its output (the tail is shown). */
+  output: string;
+  /** The short display form of the command (scripts shown by name, host/container-exec), when known. */
+  command?: string;
+}
+
+/** A step that ran and failed: names the container, the step, the short command, the exit code and the output's tail. */
+export function stepFailure(target: StepTarget, step: string, run: StepRun, hint: string): PhoenixError {
+  const context = { node: target.node, vmid: target.vmid, command: run.command, exitCode: run.exitCode ?? undefined, stderrTail: tailLines(run.output) };
+  const message = formatErrorMessage(`${step} failed`, context, hint);
   return new PhoenixError("step-failed", message, { hint });
 }
 

@@ -121,6 +121,7 @@ describe("container resource against a simulated node", () => {
     const error = await writeRawLines(pool, { name: NODE, host: n.host, port: n.port, user: n.user, hostKeyFingerprint: n.hostKeyFingerprint }, 200, stale, ["lxc.cgroup2.cpu.weight: 50"]).then(() => undefined, (e: Error) => e);
     assert.ok(error instanceof Error, "a stale edit must fail");
     assert.equal(error.message.split("for CT 200 on node 'pve1'").length - 1, 1, error.message);
+    assert.match(error.message, /\n {2}command: +<script phoenix-edit-conf>\n/, error.message);
     assert.match(error.message, /next step: another process changed the config at the same time; run the update again/);
   });
 

@@ -7,21 +7,21 @@ import { Sim, fixture, makeSim } from "./sim-harness";
 
 /**
  * Holds the CT's config flock from outside, as another pct would: `flock` on the same lock file, kept until
- * `release()`. Resolves once the kernel lists the lock as held (/proc/locks), so what follows is ordered by the
- * lock itself, not by a sleep.
+ * `release()`. Resolves when the holder says it holds the lock (flock runs its command only once it has it), so
+ * what follows is ordered by the lock itself, not by a sleep or a poll.
  */
 async function holdConfigLock(sim: Sim, vmid: number): Promise<{ release(): Promise<void> }> {
   const file = path.join(sim.root, "run/lock/lxc", `pve-config-${vmid}.lock`);
-  const holder = spawn("flock", ["-x", file, "cat"], { stdio: ["pipe", "ignore", "ignore"] });
-  let gone = false;
-  const exited = new Promise<void>((r) => holder.once("exit", () => { gone = true; r(); }));
-  const inode = fs.statSync(file).ino;
-  // A held flock appears in /proc/locks as "N: FLOCK ADVISORY WRITE <pid> <maj>:<min>:<inode> 0 EOF".
-  const held = () => fs.readFileSync("/proc/locks", "utf8").split("\n").some((l) => new RegExp(`^\\d+: FLOCK +ADVISORY +WRITE +${holder.pid} +[0-9a-f]+:[0-9a-f]+:${inode} `).test(l));
-  while (!held()) {
-    if (gone) throw new Error(`flock on ${file} exited before it held the lock`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const holder = spawn("flock", ["-x", file, "sh", "-c", "echo held; exec cat"], { stdio: ["pipe", "pipe", "ignore"] });
+  const exited = new Promise<void>((r) => holder.once("exit", () => r()));
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    holder.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("held\n")) resolve();
+    });
+    void exited.then(() => reject(new Error(`flock on ${file} exited before it held the lock`)));
+  });
   return { release: async () => { holder.stdin.end(); await exited; } };
 }
 
@@ -41,9 +41,32 @@ function startPct(sim: Sim, args: string[], env: Record<string, string> = {}): {
   return { waiting, done: new Promise((r) => child.on("close", (code) => r({ code, stderr }))) };
 }
 
-/** Lets pending I/O callbacks run (polling a file the simulator writes, without a fixed delay). */
-function nextTurn(): Promise<void> {
-  return new Promise((r) => setTimeout(r, 20));
+/**
+ * Resolves with a file's text once `ready` holds for it (at once if it already does), woken by changes in its
+ * directory (the simulator replaces files by rename), or with the last text when `stop` settles first.
+ */
+function waitForText(file: string, ready: (text: string) => boolean, stop: Promise<unknown>): Promise<string> {
+  return new Promise((resolve) => {
+    const watcher = fs.watch(path.dirname(file));
+    const check = () => {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, "utf8");
+      } catch {
+        return false; // between the write of the new file and its rename: the next change wakes us
+      }
+      if (!ready(text)) return false;
+      watcher.close();
+      resolve(text);
+      return true;
+    };
+    watcher.on("change", check);
+    void stop.then(() => {
+      watcher.close();
+      resolve(fs.readFileSync(file, "utf8"));
+    });
+    check();
+  });
 }
 
 describe("simulated pct: config locks and flock contention", () => {
@@ -100,14 +123,9 @@ describe("simulated pct: config locks and flock contention", () => {
       const child = spawn(path.resolve(__dirname, "../../../testbed/bin/pct"), ["snapshot", "110", "s1"], {
         env: { ...process.env, PHOENIX_SIM_ROOT: sim.root }, stdio: "ignore",
       });
-      let exited = false;
-      const done = new Promise((r) => child.on("exit", () => { exited = true; r(undefined); }));
-      // Wait for the task to be under way (not a fixed sleep: process start-up time varies with load).
-      let during = sim.confText(110);
-      while (!exited && !/^lock: snapshot$/m.test(during)) {
-        await nextTurn();
-        during = sim.confText(110);
-      }
+      const done = new Promise((r) => child.on("exit", () => r(undefined)));
+      // Wait for the task to be under way: the lock line written (not a sleep: process start-up varies with load).
+      const during = await waitForText(sim.confFile(110), (text) => /^lock: snapshot$/m.test(text), done);
       const r = sim.run("pct", ["set", "110", "--memory", "900"]);
       await done;
       assert.match(during, /^lock: snapshot$/m);

@@ -135,7 +135,14 @@ describe("replacing the main section's raw lines", () => {
     );
   });
 
-  it("refuses a value PVE would trim", () => {
-    assert.throws(() => replaceMainLxcLines("arch: amd64\n", [{ key: "lxc.cap.drop", value: " x" }]), TypeError);
+  it("refuses a value PVE would trim, as a config error naming lxc_options and the fix", () => {
+    assert.throws(() => replaceMainLxcLines("arch: amd64\n", [{ key: "lxc.cap.drop", value: " x" }]), {
+      code: "config",
+      message: /^lxc_options: invalid value for lxc\.cap\.drop: " x" .*\n  next step: write it as "lxc\.cap\.drop=x"$/,
+    });
+  });
+
+  it("refuses lxc.environment.runtime, which PVE's own 'env' option writes", () => {
+    assert.throws(() => replaceMainLxcLines("arch: amd64\n", [{ key: "lxc.environment.runtime", value: "A=1" }]), { code: "config", message: /next step: remove the lxc\.environment\.runtime entry from lxc_options$/ });
   });
 });

@@ -115,6 +115,17 @@ describe("configuration loader: one pass, accepted variants", () => {
       ["clone-source-missing", "lxc_configs.950.clone_from_ctid"],
     ]);
   });
+  it("refuses the raw lxc_options lines the converge would refuse, naming the line and the fix, before any node", () => {
+    const cfg = baseConfig();
+    cfg.lxc_configs["950"].lxc_options = ["lxc.mount.auto = proc:rw sys:rw", "lxc.environment.runtime=A=1", "lxc.cap.drop =  sys_time", "lxc.apparmor.profile=unconfined"];
+    const r = validateConfig(cfg);
+    const issues = r.ok ? [] : r.issues;
+    assert.deepEqual(issues.map((i) => [i.kind, i.path]), [
+      ["raw-line-refused", "lxc_configs.950.lxc_options.1"],
+      ["raw-line-refused", "lxc_configs.950.lxc_options.2"],
+    ]);
+    assert.match(issues[1]!.message, /" sys_time" has a newline or surrounding whitespace .*; write it as "lxc\.cap\.drop=sys_time"$/);
+  });
   it("checks the references of a container whose own schema fails", () => {
     const cfg = baseConfig();
     cfg.lxc_configs["950"].cores = 0;

@@ -60,6 +60,12 @@ describe("phoenix prints an error once", () => {
     assert.match(stderr, /\n {2}warning: lxc_configs\.950\.cores: more cores than the node has\n$/);
   });
 
+  it("prints an uncoded error (a bug) with the report-it next step, exit 1", async () => {
+    const { code, stderr } = await guarded(new TypeError("x is undefined"));
+    assert.equal(stderr, "phoenix demo: x is undefined\n  next step: this is a bug in phoenix-lxc: report it with the command you ran and this message\n");
+    assert.equal(code, 1);
+  });
+
   it("points a usage error at --help", async () => {
     const { code, stderr } = await guarded(new UsageError("--timeout applies to stop only"));
     assert.equal(stderr, "phoenix demo: --timeout applies to stop only\nRun 'phoenix demo --help' for usage.\n");
@@ -78,10 +84,16 @@ describe("exit codes from error codes", () => {
     ["an SSH failure", new SshError("ssh-auth", "key refused", { node: "pve1" }), 3],
     ["a pct failure", new PctError("pct-locked", "CT is locked", { node: "pve1", vmid: 1 }), 1],
     ["an ownership conflict", new PhoenixError("ownership-conflict", "managed by another stack"), 1],
-    ["the Pulumi CLI that cannot be started", Object.assign(new Error("code: -2"), { name: "CommandError", commandResult: { err: Object.assign(new Error("spawn"), { code: "ENOENT" }) } }), 3],
-    ["any other error", new Error("boom"), 1],
+    ["an uncoded error (a bug)", new Error("boom"), 1],
   ];
   for (const [what, error, expected] of cases) it(`exits ${expected} for ${what}`, () => assert.equal(exitCodeOf(error), expected));
+
+  it("exits 3 for a Pulumi CLI that cannot be started, coded 'environment' with its next step", async () => {
+    const spawn = Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" });
+    const { code, stderr } = await guarded(Object.assign(new Error("code: -2"), { name: "CommandError", commandResult: { stdout: "", stderr: "", err: spawn } }));
+    assert.equal(code, 3);
+    assert.match(stderr, /^phoenix demo: the Pulumi CLI could not be started \(spawn pulumi ENOENT\)\n  next step: run `bash scripts\/setup\.sh`/);
+  });
 });
 
 describe("user-facing errors are coded and name the field", () => {

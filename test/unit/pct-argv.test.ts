@@ -59,7 +59,7 @@ describe("pct argv validation", () => {
   });
 
   it("refuses VMIDs outside the PVE range", () => {
-    for (const id of [99, 0, -1, 1_000_000_000, 100.5, NaN]) assert.throws(() => b.buildStartArgv(id), TypeError, String(id));
+    for (const id of [99, 0, -1, 1_000_000_000, 100.5, NaN]) assert.throws(() => b.buildStartArgv(id), { code: "internal", message: /invalid VMID[^]*\n  next step: this is a bug in phoenix-lxc/ }, String(id));
   });
 
   it("refuses snapshot names PVE would refuse, explaining the rule", () => {
@@ -85,7 +85,7 @@ describe("pct argv validation", () => {
   });
 
   it("refuses a resize size pct would misread", () => {
-    for (const size of ["10 G", "G", "-1G", "1.5.5G"]) assert.throws(() => b.buildResizeArgv(100, "rootfs", size), TypeError, size);
+    for (const size of ["10 G", "G", "-1G", "1.5.5G"]) assert.throws(() => b.buildResizeArgv(100, "rootfs", size), { code: "internal" }, size);
   });
 });
 

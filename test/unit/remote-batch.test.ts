@@ -20,7 +20,7 @@ describe("batch command", () => {
   });
 
   it("refuses a guessable nonce", () => {
-    assert.throws(() => buildBatchCommand([["true"]], "short"), TypeError);
+    assert.throws(() => buildBatchCommand([["true"]], "short"), { code: "internal" });
   });
 });
 
