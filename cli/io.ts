@@ -47,6 +47,7 @@ export const EXIT_CODE_OF: Readonly<Record<PhoenixErrorCode, number>> = {
   "pct-locked": ExitCode.failed,
   "pct-lock-timeout": ExitCode.failed,
   "pct-stuck-lock": ExitCode.failed,
+  "stack-locked": ExitCode.failed,
   "pct-snapshot-exists": ExitCode.failed,
   "pct-snapshot-not-found": ExitCode.failed,
   "pct-snapshot-unavailable": ExitCode.failed,

@@ -23,8 +23,8 @@ export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The environment is not ready (no Pulumi CLI, no Pulumi.yaml, no nodes in stack config): code `environment`, exit 3. */
 export class EnvironmentError extends PhoenixError {
-  constructor(message: string) {
-    super("environment", message);
+  constructor(message: string, hint?: string) {
+    super("environment", message, { hint });
   }
 }
 
@@ -55,10 +55,10 @@ export function readProjectName(projectDir: string): string {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch {
-    throw new EnvironmentError(`no Pulumi.yaml in ${projectDir}: run phoenix in the project directory or pass --cwd DIR`);
+    throw new EnvironmentError(`no Pulumi.yaml in ${projectDir}`, "run phoenix in the project directory, or pass --cwd DIR");
   }
   const m = /^name:\s*["']?([A-Za-z0-9_.-]+)["']?\s*$/m.exec(text);
-  if (!m) throw new EnvironmentError(`${file} has no 'name:' line`);
+  if (!m) throw new EnvironmentError(`${file} has no 'name:' line`, "add the project's name to it: name: <project>");
   return m[1]!;
 }
 
@@ -93,7 +93,7 @@ export function buildStackContext(common: CommonOptions, io: Pick<CliIo, "cwd" |
   const projectDir = resolveProjectDir(io, common.cwd);
   const project = readProjectName(projectDir);
   const pulumiBinDir = findPulumiBinDir(io.env);
-  if (!pulumiBinDir) throw new EnvironmentError("no Pulumi CLI found: run `bash scripts/setup.sh`, or put `pulumi` on PATH");
+  if (!pulumiBinDir) throw new EnvironmentError("no Pulumi CLI found", "run `bash scripts/setup.sh`, or put `pulumi` on PATH");
   const env = buildEngineEnv(projectDir, io.env, pulumiBinDir);
   if (env.PULUMI_BACKEND_URL.startsWith("file://")) fs.mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
   return { projectDir, project, stackName: common.stack, configOverride: common.config === undefined ? undefined : path.resolve(io.cwd, common.config), env, pulumiBinDir };
@@ -130,11 +130,10 @@ async function checkStackExists(ctx: StackContext, pulumiCommand: PulumiCommand)
   if (stacks.some((st) => st.name === ctx.stackName || st.name.endsWith(`/${ctx.stackName}`))) return;
   const known = fs.readdirSync(ctx.projectDir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
   throw new EnvironmentError(
-    `stack '${ctx.stackName}' does not exist in this project (${known.length ? `stacks with settings here: ${known.join(", ")}` : "no Pulumi.<stack>.yaml here"}): ` +
-      `check --stack; to start a new stack, create its settings file first: touch ${path.join(ctx.projectDir, `Pulumi.${ctx.stackName}.yaml`)}` +
+    `stack '${ctx.stackName}' does not exist in this project (${known.length ? `stacks with settings here: ${known.join(", ")}` : "no Pulumi.<stack>.yaml here"})`,
+    `check --stack; to start a new stack, create its settings file first: touch ${path.join(ctx.projectDir, `Pulumi.${ctx.stackName}.yaml`)}` +
       (ctx.stackName === "dev" ? " (or, for simulated nodes on this machine: phoenix sim start)" : ""),
-  );
-}
+  );}
 
 /** The stack config the CLI reads directly (status, start/stop, snapshots, test). */
 export interface DirectSettings {

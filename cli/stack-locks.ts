@@ -91,7 +91,7 @@ export function explainEngineError(error: unknown, stack?: Pick<Stack, "name"> &
   if (failure.kind === "locked") {
     const stackName = stack?.name ?? stackOfLock(failure.locks[0]) ?? "?";
     const { message, hint } = describeLockedStack(stackName, judgeLocks(failure.locks), unlockCommandFor(stackName, projectDir));
-    return { error: new PhoenixError("internal", message, { hint }), refused: true };
+    return { error: new PhoenixError("stack-locked", message, { hint }), refused: true };
   }
   if (failure.kind === "passphrase") {
     const hint = "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the passphrase the stack was created with";

@@ -26,6 +26,7 @@ export type PhoenixErrorCode =
   | "pct-locked"
   | "pct-lock-timeout"
   | "pct-stuck-lock"
+  | "stack-locked"
   | "pct-snapshot-exists"
   | "pct-snapshot-not-found"
   | "pct-snapshot-unavailable"

@@ -94,7 +94,7 @@ describe("phoenix environment checks", () => {
       fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config: {}\n");
       const r = await run(["preview", "--stack", "nope", "--cwd", dir]);
       assert.equal(r.code, ExitCode.environment, r.stderr);
-      assert.match(r.stderr, /stack 'nope' does not exist in this project \(stacks with settings here: dev\): check --stack/);
+      assert.match(r.stderr, /stack 'nope' does not exist in this project \(stacks with settings here: dev\)\n  next step: check --stack/);
       assert.ok(!fs.existsSync(path.join(dir, "Pulumi.nope.yaml")), "no settings file was written");
       const stacks = path.join(dir, ".phoenix", "state", ".pulumi", "stacks");
       assert.deepEqual(fs.existsSync(stacks) ? fs.readdirSync(stacks, { recursive: true }).filter((f) => String(f).includes("nope")) : [], []);
