@@ -3,21 +3,22 @@
  * update by the same converge; read for drift; delete with purge. The provider object in
  * providers/container.ts loads this module lazily and forwards each call.
  */
-import { classifyContainerChanges, describeChangeSet, planRefusals } from "../../core/container/classify-changes";
+import { decideContainerDiff } from "../../core/container/diff-decision";
 import { findOwner, hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
 import { ContainerInputs } from "../../core/container/inputs";
 import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
 import { buildInstanceId } from "../../core/container/identity";
 import { PhoenixError } from "../../core/errors";
 import { readObservedContainer, readObservedFromInventory, writeNodeApparmorProfile, writeRawLines, ObservedWithFile } from "../../host/container-io";
-import { checkContainerInputs, UNKNOWN } from "./container-check";
+import { findContainerInputFailures } from "../../core/container/inputs-schema";
+import { containsUnknown } from "../../core/unknown";
 import { partialFailure, plainJson } from "./partial";
 import { probeLockHolder } from "../../host/lock-probe";
 import { NodeTarget } from "../../host/transport";
 import type { CtStatus } from "../../core/pct-model";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
 import { waitForEarlierCreate } from "./create-wait";
-import { planConvergeRunning, planDesiredForDiff, planRefreshedRunning } from "../../core/container/run-state";
+import { planConvergeRunning, planRefreshedRunning } from "../../core/container/run-state";
 
 /** What the resource stores: its inputs as applied, plus what was observed on the node. */
 export interface ContainerOutputs extends ContainerInputs {
@@ -45,45 +46,25 @@ const mintInstance = () => buildInstanceId(Date.now(), Math.random());
 
 const log = (line: string) => console.log(`[phoenix] ${line}`);
 
-export { checkContainerInputs as check };
+/** Validates inputs before anything reaches a node (core/container/inputs-schema); values still unknown are not judged. */
+export async function check(_olds: ContainerInputs, news: ContainerInputs) {
+  const failures = findContainerInputFailures(news);
+  return failures.length ? { inputs: news, failures } : { inputs: news };
+}
 
-/** Pure diff: desired inputs against the stored outputs (which reflect the live container after refresh). */
+/** Diff: the decision is core's (core/container/diff-decision); this maps it to Pulumi's answer and logs its lines. */
 export async function diff(_id: string, olds: ContainerOutputs, news: ContainerInputs) {
-  if (JSON.stringify(news).includes(UNKNOWN)) return { changes: true };
-  const running = olds.observed?.running ?? olds.running;
-  // A stopped container is drift when its run state is managed (`started`, core/container/run-state).
-  const desired = planDesiredForDiff(olds, news);
-  const changes = classifyContainerChanges(olds, desired, running);
-  const drift = olds.observed ? planApply(olds.observed, { ...desired, running: planConvergeRunning(news, olds.observed.running, false) }) : undefined;
-  // PVE cannot make it (a disk shrink): refused here, so preview says so instead of the up failing half-way.
-  const refused = planRefusals(changes, drift);
-  if (refused.length) throw new PhoenixError("config", refused.join("\n"));
-  // With restart_policy never, a change already waiting for a restart is settled until someone restarts the
-  // container: reported, not a change (else every up would "apply" it again and take a new snapshot).
-  const waiting = news.restartPolicy === "never" ? drift?.needsRestart ?? [] : [];
-  const drifted = drift !== undefined && !isEmptyPlan({ ...drift, needsRestart: waiting.length ? [] : drift.needsRestart }) && changes.changed.length === 0;
-  // Only a start (found stopped, `started` true): the container's key stays, so nothing after it runs (`stables`).
-  const onlyStart = changes.changed.length === 1 && changes.changed[0] === "running" && desired.running && (drift === undefined || isEmptyPlan({ ...drift, power: undefined }));
-  if (changes.changed.length || drifted) {
-    const driftText = drifted
-      ? [...drift!.changes, ...drift!.needsRestart.map((k) => `${k} pending until a restart`), ...(drift!.power === "start" ? ["found stopped: it will be started"] : [])].join("; ")
-      : "";
-    // `running` has a line of its own, below.
-    const fields = { ...changes, changed: changes.changed.filter((f) => f !== "running") };
-    if (drifted) log(`CT ${news.vmid} on ${news.node}: drift — ${driftText}`);
-    else if (fields.changed.length) log(describeChangeSet(news.vmid, fields, news.restartPolicy, olds, desired));
-    if (changes.changed.includes("running")) log(`CT ${news.vmid} on ${news.node}: running: ${olds.running} → ${desired.running} (found ${olds.running ? "running" : "stopped"}; "started" is true)`);
-  } else if (waiting.length) {
-    log(`CT ${news.vmid} on ${news.node}: ${waiting.join(", ")} pending until the container restarts (restart_policy: never; 'phoenix restart ${news.vmid}' applies it)`);
-  }
-  for (const r of drift?.refusals ?? []) log(`note: ${r}; until then the disk stays as it is`);
+  if (containsUnknown(news)) return { changes: true };
+  const decision = decideContainerDiff(olds, news);
+  if (decision.refused.length) throw new PhoenixError("config", decision.refused.join("\n"));
+  for (const line of decision.lines) log(line);
   return {
-    changes: changes.changed.length > 0 || drifted,
-    replaces: changes.replace,
+    changes: decision.changes,
+    replaces: decision.replaces,
     // Same VMID: the old container must be gone before the new one is created.
     deleteBeforeReplace: true,
     // A plain start keeps the container's step key, so the preview shows nothing after it changing (converge).
-    ...(onlyStart ? { stables: ["generation", "instance"] } : {}),
+    ...(decision.onlyStart ? { stables: ["generation", "instance"] } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import { ENABLE_DATACENTER_FIREWALL } from "../../core/firewall/argv";
 import { describePlan, FirewallPlan, isEmptyPlan, planFirewall } from "../../core/firewall/plan";
 import { formatRuleLine, PveRule } from "../../core/firewall/rule";
 import { applyFirewallPlan, FirewallState, readFirewall } from "../../host/firewall-io";
-import { UNKNOWN } from "./container-check";
+import { UNKNOWN } from "../../core/unknown";
 import { nodeTarget, sequencer, transport } from "./runtime";
 import { StepTarget, stepLog } from "./step-common";
 
