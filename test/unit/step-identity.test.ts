@@ -1,7 +1,7 @@
 /**
  * What the steps after a container key on (a new container is a new key), what preview refuses because PVE cannot
- * do it, and a change left waiting for a restart under restart_policy never is no change: the pure parts of the
- * container's and the steps' diffs.
+ * do it (the error the container's diff raises): the pure parts of the container's and the steps' diffs. The rest of
+ * the container's diff decision is tested as core in container-diff-decision.test.ts.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -61,15 +61,5 @@ describe("changes PVE cannot make", () => {
     assert.match(check(vol("local-lvm", 4), vol("local-lvm", 2)).join(), /volume \/data is 4 GiB and PVE cannot shrink it to 2 GiB/);
     assert.deepEqual(check(vol("local-lvm", 4), vol("local-zfs", 2)), []);
     assert.deepEqual(check(baseInputs({ rootfsGiB: 8 }), baseInputs({ rootfsGiB: 4, storage: "local-zfs" })), []);
-  });
-});
-
-describe("restart_policy never", () => {
-  it("a change waiting for a restart is not a change, and stays one with restart_policy restart", async () => {
-    const inputs = baseInputs({ nameservers: ["9.9.9.9"], restartPolicy: "never" });
-    const observed = convergedObserved(baseInputs(), { pending: { nameserver: "9.9.9.9" } });
-    assert.equal((await container.diff("950", outputsOf(inputs, observed), inputs)).changes, false);
-    const restart = { ...inputs, restartPolicy: "restart" as const };
-    assert.equal((await container.diff("950", outputsOf(restart, observed), restart)).changes, true);
   });
 });
