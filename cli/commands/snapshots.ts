@@ -6,7 +6,8 @@
 import { formatWallTime } from "../../core/retention/calendar";
 import { planRetention, toPlannerSnapshots } from "../../core/retention/plan";
 import { DEFAULT_SNAPSHOT_PREFIX } from "../../core/retention/snapshot-name";
-import { buildZoneClock, checkTimeZone } from "../../core/retention/zone-clock";
+import { buildZoneClock, NODE_TIME_ZONE_ARGV, parseNodeTimeZone } from "../../core/retention/zone-clock";
+import { planRetainedCloneSources } from "../../core/step-inputs";
 import { CliIo, ExitCode } from "../io";
 import { checkKnownCtids, openSession, runGuarded } from "../command-runner";
 import { NodeAccess } from "../node-access";
@@ -51,7 +52,7 @@ export async function runSnapshotsCommand(argv: string[], io: CliIo): Promise<nu
     try {
       const live = (await access.readSnapshots(spec)).snapshots;
       const timeZone = await readNodeTimeZone(access, spec);
-      const cloneSources = [...session.config.specs.values()].filter((s) => s.source.kind === "clone" && s.source.fromCtid === ctid).map((s) => (s.source as { snapshot: string }).snapshot);
+      const cloneSources = planRetainedCloneSources(session.config.specs, ctid, DEFAULT_SNAPSHOT_PREFIX);
       const planner = toPlannerSnapshots(live, { prefix: DEFAULT_SNAPSHOT_PREFIX, pins: spec.snapshotPins, cloneSources });
       const plan = planRetention(planner, spec.retention, { timeZone });
       const byName = new Map(live.map((s) => [s.name, s]));
@@ -75,6 +76,5 @@ export async function runSnapshotsCommand(argv: string[], io: CliIo): Promise<nu
 
 /** The node's IANA zone (/etc/timezone or the /etc/localtime link), UTC when unknown — as the retention step reads it. */
 async function readNodeTimeZone(access: NodeAccess, spec: Parameters<NodeAccess["clientFor"]>[0]): Promise<string> {
-  const zone = (await access.runOnNode(spec, ["sh", "-c", "cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC"])).trim().replace(/^.*zoneinfo\//, "");
-  return zone && checkTimeZone(zone) === undefined ? zone : "UTC";
+  return parseNodeTimeZone(await access.runOnNode(spec, [...NODE_TIME_ZONE_ARGV]));
 }

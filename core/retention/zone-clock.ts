@@ -38,6 +38,15 @@ export function checkTimeZone(timeZone: string): string | undefined {
   }
 }
 
+/** The command that prints a node's zone: /etc/timezone (Debian), else the /etc/localtime link, else UTC. */
+export const NODE_TIME_ZONE_ARGV: readonly string[] = ["sh", "-c", "cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC"];
+
+/** The IANA zone in the output of {@link NODE_TIME_ZONE_ARGV}; UTC when it names none this runtime knows. */
+export function parseNodeTimeZone(stdout: string): string {
+  const zone = stdout.trim().replace(/^.*zoneinfo\//, "");
+  return zone && checkTimeZone(zone) === undefined ? zone : "UTC";
+}
+
 /** `M/D/YYYY, HH:MM:SS`, what the en-US formatter below prints. */
 const EN_US_NUMERIC = /^(\d+)\/(\d+)\/(\d+),? (\d+):(\d+):(\d+)$/;
 

@@ -8,6 +8,7 @@
 import { formatDeletionNotice } from "../../core/retention/deletion-notice";
 import type { SnapshotInfo } from "../../core/pct-model";
 import { decideRetentionDiff, planDeletions, planRetentionRun, RetentionSettings, StoredSnapshot } from "../../core/retention/forecast";
+import { NODE_TIME_ZONE_ARGV, parseNodeTimeZone } from "../../core/retention/zone-clock";
 import { readSnapshotList, readSnapshotListFromInventory } from "../../host/container-io";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
 import { goneIsUndefined, StepTarget, stepLog } from "./step-common";
@@ -36,14 +37,8 @@ export async function diff(_id: string, olds: RetentionOutputs, news: RetentionI
 }
 
 async function readTimeZone(inputs: RetentionInputs): Promise<string> {
-  const r = await transport().exec(nodeTarget(inputs.node, inputs.connection, inputs.vmid), ["sh", "-c", "cat /etc/timezone 2>/dev/null || readlink /etc/localtime 2>/dev/null || echo UTC"], { idempotent: true });
-  const zone = r.stdout.trim().replace(/^.*zoneinfo\//, "") || "UTC";
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone;
-  } catch {
-    return "UTC";
-  }
+  const r = await transport().exec(nodeTarget(inputs.node, inputs.connection, inputs.vmid), [...NODE_TIME_ZONE_ARGV], { idempotent: true });
+  return parseNodeTimeZone(r.stdout);
 }
 
 async function apply(inputs: RetentionInputs, olds?: RetentionOutputs): Promise<RetentionOutputs> {
