@@ -7,7 +7,8 @@ import { decideContainerDiff } from "../../core/container/diff-decision";
 import { findOwner, hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
 import { ContainerInputs } from "../../core/container/inputs";
 import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
-import { buildInstanceId } from "../../core/container/identity";
+import { buildInstanceId, ContainerIdentity, planConvergedIdentity } from "../../core/container/identity";
+import { planRefreshedPendingRestart, planRestartAction } from "../../core/container/restart-plan";
 import { PhoenixError } from "../../core/errors";
 import { readObservedContainer, readObservedFromInventory, writeNodeApparmorProfile, writeRawLines, ObservedWithFile } from "../../host/container-io";
 import { findContainerInputFailures } from "../../core/container/inputs-schema";
@@ -37,10 +38,7 @@ export interface ContainerOutputs extends ContainerInputs {
 }
 
 /** Who the outputs describe: the container made (or adopted) in one create, and how often it was converged. */
-interface Identity {
-  generation: number;
-  instance?: string;
-}
+type Identity = ContainerIdentity;
 
 const mintInstance = () => buildInstanceId(Date.now(), Math.random());
 
@@ -119,10 +117,8 @@ export async function read(id: string, props: ContainerOutputs) {
   // A refresh reads every resource at once: the node's inventory answers them all (host/inventory-reader).
   const observed = await readObservedFromInventory(inventory(), nodeTarget(props.node, props.connection, props.vmid), props.vmid, props);
   if (!observed.exists) return {};
-  // PVE's pending section is the truth for keys; raw lines and the AppArmor file have none, so their pending
-  // restart is remembered from the up that wrote them, until the container is seen stopped.
-  const remembered = observed.running ? (props.pendingRestart ?? []).filter((k) => k === "lxc" || k === "apparmor") : [];
-  const pendingRestart = [...new Set([...Object.keys(observed.pending), ...remembered])];
+  // Raw lines and the AppArmor file have no pending section: their pending restart is remembered (core/container/restart-plan).
+  const pendingRestart = planRefreshedPendingRestart(observed, props.pendingRestart);
   // The refreshed `running` goes into the inputs too: preview diffs old inputs against new ones, so a container
   // found stopped shows as `running: false => true`.
   const outs = outputsOf({ ...props, running: planRefreshedRunning(props, observed.running) }, observed, props.lastChanges ?? [], { generation: props.generation ?? 0, instance: props.instance }, pendingRestart);
@@ -226,9 +222,7 @@ async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
  * `knownStatus`: the run state the caller just left it in (no `pct status` needed to learn it).
  */
 async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: CtStatus): Promise<ContainerOutputs> {
-  // Every create and update is a new generation: preview cannot know in advance what an update will find, so
-  // it shows the steps after a changed container as changing, and they must then run (see core/container/identity).
-  // The one exception is a plain start, which diff announces as stable (see `diff`, `onlyStart`).
+  // Every create and update is a new generation, but for a plain start (core/container/identity, `planConvergedIdentity`).
   let identity: Identity = { ...prior, generation: prior.generation + 1 };
   const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const target = client.node;
@@ -257,16 +251,13 @@ async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: 
     for (const r of plan.resize) await client.resize(vmid, r.disk, `${r.sizeGiB}G`);
   });
   if (plan.changes.length) log(`CT ${vmid} on ${inputs.node}: ${plan.changes.join("; ")}`);
-  let pendingRestart: string[] = [];
-  if (plan.needsRestart.length && observed.running && inputs.running) {
-    if (inputs.restartPolicy === "restart") {
-      await sequencer().mutate(inputs.node, [vmid], `restart CT ${vmid}`, () => client.reboot(vmid));
-      log(`CT ${vmid} on ${inputs.node}: restarted to apply ${plan.needsRestart.join(", ")}`);
-    } else {
-      pendingRestart = plan.needsRestart;
-      log(`CT ${vmid} on ${inputs.node}: ${pendingRestart.join(", ")} pending until the next restart (restart_policy: never)`);
-    }
+  const restart = planRestartAction(plan, observed.running, inputs);
+  if (restart === "restart") {
+    await sequencer().mutate(inputs.node, [vmid], `restart CT ${vmid}`, () => client.reboot(vmid));
+    log(`CT ${vmid} on ${inputs.node}: restarted to apply ${plan.needsRestart.join(", ")}`);
   }
+  const pendingRestart = restart === "pending" ? plan.needsRestart : [];
+  if (restart === "pending") log(`CT ${vmid} on ${inputs.node}: ${pendingRestart.join(", ")} pending until the next restart (restart_policy: never)`);
   if (plan.power === "start") await sequencer().mutate(inputs.node, [vmid], `start CT ${vmid}`, () => client.start(vmid));
   if (plan.power === "stop") await sequencer().mutate(inputs.node, [vmid], `stop CT ${vmid}`, () => client.shutdown(vmid, { forceStop: true }));
   // A plain start of a container with nothing pending changes no config key: what was read plus `running` is the
@@ -275,8 +266,7 @@ async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: 
   const powerState = plan.power === "start" ? "running" : plan.power === "stop" ? "stopped" : undefined;
   const after = onlyStarted ? { ...observed, running: true } : await readObservedContainer(transport(), target, vmid, { ...inputs, knownStatus: powerState });
   // Starting a container that was found stopped changes nothing in it: the steps after it need not run again.
-  const kept = onlyStarted && prior.generation > 0 && identity.instance === prior.instance ? { ...identity, generation: prior.generation } : identity;
-  return outputsOf(inputs, after, plan.changes, kept, pendingRestart);
+  return outputsOf(inputs, after, plan.changes, planConvergedIdentity(prior, identity, onlyStarted), pendingRestart);
 }
 
 /** The inputs part of stored outputs (what a refresh records as the resource's inputs). */

@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { classifyContainerChanges, planRefusals } from "../../core/container/classify-changes";
-import { buildInstanceId, buildStepKey } from "../../core/container/identity";
+import { buildInstanceId, buildStepKey, planConvergedIdentity } from "../../core/container/identity";
 import { planApply } from "../../core/container/apply-plan";
 import * as container from "../../providers/impl/container";
 import * as feature from "../../providers/impl/feature";
@@ -23,6 +23,16 @@ describe("step identity", () => {
     assert.notEqual(buildStepKey(buildInstanceId(1_700_000_000_000, 0.1), 1), buildStepKey(buildInstanceId(1_700_000_000_000, 0.2), 1));
     assert.equal(buildStepKey(undefined, 3), "3");
     assert.equal(buildStepKey("abc", 3), "abc:3");
+  });
+
+  it("a converge is a new generation, but for a plain start of the same container", () => {
+    const prior = { generation: 3, instance: "abc" };
+    assert.deepEqual(planConvergedIdentity(prior, { generation: 4, instance: "abc" }, false), { generation: 4, instance: "abc" });
+    assert.deepEqual(planConvergedIdentity(prior, { generation: 4, instance: "abc" }, true), { generation: 3, instance: "abc" });
+    // A container made anew (re-created after a create that died half-way) is another key, started or not.
+    assert.deepEqual(planConvergedIdentity(prior, { generation: 4, instance: "def" }, true), { generation: 4, instance: "def" });
+    // A create starts from generation 0: its first converge is generation 1 even when it only starts.
+    assert.deepEqual(planConvergedIdentity({ generation: 0, instance: "abc" }, { generation: 1, instance: "abc" }, true), { generation: 1, instance: "abc" });
   });
 
   it("a feature keyed on a legacy numeric generation sees the same key as unchanged, a new container's as changed", async () => {
