@@ -4,7 +4,8 @@
  * providers/container.ts loads this module lazily and forwards each call.
  */
 import { decideContainerDiff } from "../../core/container/diff-decision";
-import { findOwner, hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
+import { hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
+import { checkAdoptable, checkDestroyable } from "../../core/container/ownership-checks";
 import { ContainerInputs } from "../../core/container/inputs";
 import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
 import { buildInstanceId, ContainerIdentity, planConvergedIdentity } from "../../core/container/identity";
@@ -74,7 +75,7 @@ export async function create(inputs: ContainerInputs): Promise<{ id: string; out
   const halfMade = existing.exists && hasOwnershipMarker(existing.description, inputs.owner) && (await isHalfCreated(t, inputs.vmid, existing));
   if (halfMade) await discardHalfCreated(inputs);
   if (existing.exists && !halfMade) {
-    checkAdoptable(inputs, existing);
+    checkAdoptable(inputs, existing.description);
     log(`CT ${inputs.vmid} on ${inputs.node}: adopting the existing container`);
   } else {
     try {
@@ -131,32 +132,13 @@ async function destroy(_id: string, props: ContainerOutputs): Promise<void> {
   await sequencer().mutate(props.node, [props.vmid], `destroy CT ${props.vmid}`, async () => {
     const observed = await readObservedContainer(transport(), client.node, props.vmid);
     if (!observed.exists) return;
-    const owner = findOwner(observed.description);
-    if (owner !== undefined && owner !== props.owner) {
-      throw new PhoenixError("ownership-conflict", `CT ${props.vmid} on ${props.node} is now managed by '${owner}', not '${props.owner}'; not destroying it`, {
-        hint: `remove it from this stack's state instead: pulumi state delete <urn>`,
-      });
-    }
+    checkDestroyable(props, observed.description);
     if (observed.running) await client.stop(props.vmid);
     await client.destroy(props.vmid, { purge: true });
     log(`CT ${props.vmid} on ${props.node}: destroyed`);
   });
 }
 export { destroy as delete };
-
-function checkAdoptable(inputs: ContainerInputs, existing: ObservedWithFile): void {
-  if (hasOwnershipMarker(existing.description, inputs.owner) || inputs.adopt) return;
-  const owner = findOwner(existing.description);
-  throw new PhoenixError(
-    "ownership-conflict",
-    `CT ${inputs.vmid} already exists on node '${inputs.node}' and is ${owner ? `managed by '${owner}'` : "not managed by phoenix-lxc"}`,
-    {
-      hint: owner
-        ? `choose another ctid, or destroy it from the stack '${owner}'`
-        : `to take it over, set "adopt": true on container ${inputs.vmid} in the config and run the up again: its settings are then converged to the config and it carries this stack's marker from then on`,
-    },
-  );
-}
 
 async function createFromSource(inputs: ContainerInputs): Promise<void> {
   const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
