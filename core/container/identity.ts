@@ -20,9 +20,11 @@ export function buildStepKey(instance: string | undefined, generation: number): 
   return instance ? `${instance}:${generation}` : String(generation);
 }
 
-/** Who a container's outputs describe: its generation and, since instances exist, its instance. */
+/** Who a container's outputs describe: the container made (or adopted) in one create, and how often it was converged. */
 export interface ContainerIdentity {
+  /** Increases with every create and update. */
   generation: number;
+  /** New for every container this tool brings into being (absent in state from before it existed). */
   instance?: string;
 }
 

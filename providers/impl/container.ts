@@ -38,9 +38,6 @@ export interface ContainerOutputs extends ContainerInputs {
   instance?: string;
 }
 
-/** Who the outputs describe: the container made (or adopted) in one create, and how often it was converged. */
-type Identity = ContainerIdentity;
-
 const mintInstance = () => buildInstanceId(Date.now(), Math.random());
 
 const log = (line: string) => console.log(`[phoenix] ${line}`);
@@ -91,7 +88,7 @@ export async function create(inputs: ContainerInputs): Promise<{ id: string; out
     }
   }
   // A new container (or one adopted into this resource): the steps after it must all run for it.
-  const identity: Identity = { generation: 0, instance: mintInstance() };
+  const identity: ContainerIdentity = { generation: 0, instance: mintInstance() };
   try {
     // Just created or cloned: stopped, as `pct create`/`clone` leave it (an adopted one's state is read).
     return { id, outs: await converge(inputs, identity, existing.exists && !halfMade ? undefined : "stopped") };
@@ -104,7 +101,7 @@ export async function create(inputs: ContainerInputs): Promise<{ id: string; out
 
 /** Applies what changed; restarts when needed (unless restart_policy is never). */
 export async function update(id: string, olds: ContainerOutputs, news: ContainerInputs): Promise<{ outs: ContainerOutputs }> {
-  const identity: Identity = { generation: olds.generation ?? 0, instance: olds.instance };
+  const identity: ContainerIdentity = { generation: olds.generation ?? 0, instance: olds.instance };
   try {
     return { outs: await converge(news, identity) };
   } catch (error) {
@@ -203,9 +200,9 @@ async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
  * Reads, plans, applies, restarts/starts as needed, reads again. An already converged CT costs one read.
  * `knownStatus`: the run state the caller just left it in (no `pct status` needed to learn it).
  */
-async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: CtStatus): Promise<ContainerOutputs> {
+async function converge(inputs: ContainerInputs, prior: ContainerIdentity, knownStatus?: CtStatus): Promise<ContainerOutputs> {
   // Every create and update is a new generation, but for a plain start (core/container/identity, `planConvergedIdentity`).
-  let identity: Identity = { ...prior, generation: prior.generation + 1 };
+  let identity: ContainerIdentity = { ...prior, generation: prior.generation + 1 };
   const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const target = client.node;
   // create passes "stopped" exactly when it has just made the container: that one is started whatever `started` says.
@@ -257,7 +254,7 @@ function inputsOf(outs: ContainerOutputs): ContainerInputs {
   return inputs;
 }
 
-function outputsOf(inputs: ContainerInputs, observed: ObservedContainer, changes: string[], identity: Identity, pendingRestart: string[] = []): ContainerOutputs {
+function outputsOf(inputs: ContainerInputs, observed: ObservedContainer, changes: string[], identity: ContainerIdentity, pendingRestart: string[] = []): ContainerOutputs {
   const { confText: _omit, ...kept } = observed as ObservedWithFile;
   return plainJson({ ...inputs, observed: kept, status: observed.running ? "running" : "stopped", pendingRestart, lastChanges: changes, ...identity });
 }
