@@ -26,6 +26,15 @@ export const RESERVED_SNAPSHOT_NAMES = ["current", "vzdump"] as const;
 /** PVE `pve-vmid` as a JSON object key: 3–9 digits, first digit 1–9, i.e. 100..999999999. */
 export const VMID_PATTERN = /^[1-9][0-9]{2,8}$/;
 
+/** The longest hostname PVE accepts (`pct --hostname`). */
+export const HOSTNAME_MAX = 255;
+
+/** The least memory PVE gives a container, in MiB (`pct --memory`). */
+export const MEMORY_MIN_MIB = 16;
+
+/** The most CPU cores PVE allows a container (`pct --cores`). */
+export const CORES_MAX = 8192;
+
 /** PVE `dns-name`: dot-separated labels of letters/digits with inner hyphens (no underscores). */
 export const HOSTNAME_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 

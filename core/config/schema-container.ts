@@ -17,7 +17,7 @@ export function buildContainerSchema() {
     .object({
       name: z
         .string()
-        .max(255, "expected at most 255 characters")
+        .max(P.HOSTNAME_MAX, `expected at most ${P.HOSTNAME_MAX} characters`)
         .regex(P.HOSTNAME_PATTERN, "expected a hostname PVE accepts: letters, digits and inner '-', labels separated by '.' (no '_')")
         .describe('Hostname (pct --hostname), e.g. "vllm-qwen". Unique per node. Applied live.'),
       node: z
@@ -25,9 +25,9 @@ export function buildContainerSchema() {
         .regex(P.NODE_NAME_PATTERN, "expected a PVE node name (letters, digits, inner '-')")
         .optional()
         .describe('PVE node the container lives on, e.g. "pve1". Required when the stack defines several nodes. Changing this replaces the container.'),
-      memory_mb: z.number().int().min(16).describe("Memory limit in MiB (pct --memory), minimum 16. Applied live."),
+      memory_mb: z.number().int().min(P.MEMORY_MIN_MIB).describe(`Memory limit in MiB (pct --memory), minimum ${P.MEMORY_MIN_MIB}. Applied live.`),
       swap_mb: z.number().int().min(0).optional().describe("Swap in MiB (pct --swap). Default: PVE's (512). Applied live."),
-      cores: z.number().int().min(1).max(8192).describe("CPU cores (pct --cores). Applied live."),
+      cores: z.number().int().min(1).max(P.CORES_MAX).describe("CPU cores (pct --cores). Applied live."),
       template: z
         .string()
         .regex(P.TEMPLATE_PATTERN, 'expected a template volume ID such as "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst" or an absolute path')

@@ -19,3 +19,21 @@ export function buildInstanceId(now: number, random: number): string {
 export function buildStepKey(instance: string | undefined, generation: number): string {
   return instance ? `${instance}:${generation}` : String(generation);
 }
+
+/** Who a container's outputs describe: the container made (or adopted) in one create, and how often it was converged. */
+export interface ContainerIdentity {
+  /** Increases with every create and update. */
+  generation: number;
+  /** New for every container this tool brings into being (absent in state from before it existed). */
+  instance?: string;
+}
+
+/**
+ * The identity a converge records. Every create and update is a new generation (`next`): preview cannot know in
+ * advance what an update will find, so it shows the steps after a changed container as changing, and they must
+ * then run. The one exception is a plain start of the same container (`onlyStarted`): it changes nothing in it,
+ * the container's diff announced it as stable, so the generation stays and nothing after it runs again.
+ */
+export function planConvergedIdentity(prior: ContainerIdentity, next: ContainerIdentity, onlyStarted: boolean): ContainerIdentity {
+  return onlyStarted && prior.generation > 0 && next.instance === prior.instance ? { ...next, generation: prior.generation } : next;
+}

@@ -5,6 +5,7 @@
 import { runScriptInContainer, scriptCommand } from "../../host/container-exec";
 import { clientFor } from "./runtime";
 import { StepTarget, stepFailure, stepLog } from "./step-common";
+import { decideAppScriptDiff } from "../../core/step-diff";
 
 /** Inputs of an application-script resource. */
 export interface AppScriptInputs extends StepTarget {
@@ -34,10 +35,9 @@ export interface AppScriptOutputs extends AppScriptInputs {
   generation: number;
 }
 
-/** Pure: the script runs again when its content or the config changed, or its container is new or changed. */
+/** Pure: the script runs again when its content or the config changed, or its container is new or changed (core/step-diff). */
 export async function diff(_id: string, olds: AppScriptOutputs, news: AppScriptInputs) {
-  const triggered = olds.trigger !== undefined && olds.trigger !== news.trigger;
-  return { changes: olds.contentHash !== news.contentHash || olds.vmid !== news.vmid || triggered };
+  return { changes: decideAppScriptDiff(olds, news) };
 }
 
 async function apply(inputs: AppScriptInputs, generation: number): Promise<AppScriptOutputs> {

@@ -3,21 +3,24 @@
  * update by the same converge; read for drift; delete with purge. The provider object in
  * providers/container.ts loads this module lazily and forwards each call.
  */
-import { classifyContainerChanges, describeChangeSet, planRefusals } from "../../core/container/classify-changes";
-import { findOwner, hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
+import { decideContainerDiff } from "../../core/container/diff-decision";
+import { hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
+import { checkAdoptable, checkDestroyable } from "../../core/container/ownership-checks";
 import { ContainerInputs } from "../../core/container/inputs";
 import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
-import { buildInstanceId } from "../../core/container/identity";
+import { buildInstanceId, ContainerIdentity, planConvergedIdentity } from "../../core/container/identity";
+import { planRefreshedPendingRestart, planRestartAction } from "../../core/container/restart-plan";
 import { PhoenixError } from "../../core/errors";
 import { readObservedContainer, readObservedFromInventory, writeNodeApparmorProfile, writeRawLines, ObservedWithFile } from "../../host/container-io";
-import { checkContainerInputs, UNKNOWN } from "./container-check";
+import { findContainerInputFailures } from "../../core/container/inputs-schema";
+import { containsUnknown } from "../../core/unknown";
 import { partialFailure, plainJson } from "./partial";
 import { probeLockHolder } from "../../host/lock-probe";
 import { NodeTarget } from "../../host/transport";
 import type { CtStatus } from "../../core/pct-model";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
 import { waitForEarlierCreate } from "./create-wait";
-import { planConvergeRunning, planDesiredForDiff, planRefreshedRunning } from "../../core/container/run-state";
+import { planConvergeRunning, planRefreshedRunning } from "../../core/container/run-state";
 
 /** What the resource stores: its inputs as applied, plus what was observed on the node. */
 export interface ContainerOutputs extends ContainerInputs {
@@ -35,55 +38,29 @@ export interface ContainerOutputs extends ContainerInputs {
   instance?: string;
 }
 
-/** Who the outputs describe: the container made (or adopted) in one create, and how often it was converged. */
-interface Identity {
-  generation: number;
-  instance?: string;
-}
-
 const mintInstance = () => buildInstanceId(Date.now(), Math.random());
 
 const log = (line: string) => console.log(`[phoenix] ${line}`);
 
-export { checkContainerInputs as check };
+/** Validates inputs before anything reaches a node (core/container/inputs-schema); values still unknown are not judged. */
+export async function check(_olds: ContainerInputs, news: ContainerInputs) {
+  const failures = findContainerInputFailures(news);
+  return failures.length ? { inputs: news, failures } : { inputs: news };
+}
 
-/** Pure diff: desired inputs against the stored outputs (which reflect the live container after refresh). */
+/** Diff: the decision is core's (core/container/diff-decision); this maps it to Pulumi's answer and logs its lines. */
 export async function diff(_id: string, olds: ContainerOutputs, news: ContainerInputs) {
-  if (JSON.stringify(news).includes(UNKNOWN)) return { changes: true };
-  const running = olds.observed?.running ?? olds.running;
-  // A stopped container is drift when its run state is managed (`started`, core/container/run-state).
-  const desired = planDesiredForDiff(olds, news);
-  const changes = classifyContainerChanges(olds, desired, running);
-  const drift = olds.observed ? planApply(olds.observed, { ...desired, running: planConvergeRunning(news, olds.observed.running, false) }) : undefined;
-  // PVE cannot make it (a disk shrink): refused here, so preview says so instead of the up failing half-way.
-  const refused = planRefusals(changes, drift);
-  if (refused.length) throw new PhoenixError("config", refused.join("\n"));
-  // With restart_policy never, a change already waiting for a restart is settled until someone restarts the
-  // container: reported, not a change (else every up would "apply" it again and take a new snapshot).
-  const waiting = news.restartPolicy === "never" ? drift?.needsRestart ?? [] : [];
-  const drifted = drift !== undefined && !isEmptyPlan({ ...drift, needsRestart: waiting.length ? [] : drift.needsRestart }) && changes.changed.length === 0;
-  // Only a start (found stopped, `started` true): the container's key stays, so nothing after it runs (`stables`).
-  const onlyStart = changes.changed.length === 1 && changes.changed[0] === "running" && desired.running && (drift === undefined || isEmptyPlan({ ...drift, power: undefined }));
-  if (changes.changed.length || drifted) {
-    const driftText = drifted
-      ? [...drift!.changes, ...drift!.needsRestart.map((k) => `${k} pending until a restart`), ...(drift!.power === "start" ? ["found stopped: it will be started"] : [])].join("; ")
-      : "";
-    // `running` has a line of its own, below.
-    const fields = { ...changes, changed: changes.changed.filter((f) => f !== "running") };
-    if (drifted) log(`CT ${news.vmid} on ${news.node}: drift — ${driftText}`);
-    else if (fields.changed.length) log(describeChangeSet(news.vmid, fields, news.restartPolicy, olds, desired));
-    if (changes.changed.includes("running")) log(`CT ${news.vmid} on ${news.node}: running: ${olds.running} → ${desired.running} (found ${olds.running ? "running" : "stopped"}; "started" is true)`);
-  } else if (waiting.length) {
-    log(`CT ${news.vmid} on ${news.node}: ${waiting.join(", ")} pending until the container restarts (restart_policy: never; 'phoenix restart ${news.vmid}' applies it)`);
-  }
-  for (const r of drift?.refusals ?? []) log(`note: ${r}; until then the disk stays as it is`);
+  if (containsUnknown(news)) return { changes: true };
+  const decision = decideContainerDiff(olds, news);
+  if (decision.refused.length) throw new PhoenixError("config", decision.refused.join("\n"));
+  for (const line of decision.lines) log(line);
   return {
-    changes: changes.changed.length > 0 || drifted,
-    replaces: changes.replace,
+    changes: decision.changes,
+    replaces: decision.replaces,
     // Same VMID: the old container must be gone before the new one is created.
     deleteBeforeReplace: true,
     // A plain start keeps the container's step key, so the preview shows nothing after it changing (converge).
-    ...(onlyStart ? { stables: ["generation", "instance"] } : {}),
+    ...(decision.onlyStart ? { stables: ["generation", "instance"] } : {}),
   };
 }
 
@@ -95,7 +72,7 @@ export async function create(inputs: ContainerInputs): Promise<{ id: string; out
   const halfMade = existing.exists && hasOwnershipMarker(existing.description, inputs.owner) && (await isHalfCreated(t, inputs.vmid, existing));
   if (halfMade) await discardHalfCreated(inputs);
   if (existing.exists && !halfMade) {
-    checkAdoptable(inputs, existing);
+    checkAdoptable(inputs, existing.description);
     log(`CT ${inputs.vmid} on ${inputs.node}: adopting the existing container`);
   } else {
     try {
@@ -111,7 +88,7 @@ export async function create(inputs: ContainerInputs): Promise<{ id: string; out
     }
   }
   // A new container (or one adopted into this resource): the steps after it must all run for it.
-  const identity: Identity = { generation: 0, instance: mintInstance() };
+  const identity: ContainerIdentity = { generation: 0, instance: mintInstance() };
   try {
     // Just created or cloned: stopped, as `pct create`/`clone` leave it (an adopted one's state is read).
     return { id, outs: await converge(inputs, identity, existing.exists && !halfMade ? undefined : "stopped") };
@@ -124,7 +101,7 @@ export async function create(inputs: ContainerInputs): Promise<{ id: string; out
 
 /** Applies what changed; restarts when needed (unless restart_policy is never). */
 export async function update(id: string, olds: ContainerOutputs, news: ContainerInputs): Promise<{ outs: ContainerOutputs }> {
-  const identity: Identity = { generation: olds.generation ?? 0, instance: olds.instance };
+  const identity: ContainerIdentity = { generation: olds.generation ?? 0, instance: olds.instance };
   try {
     return { outs: await converge(news, identity) };
   } catch (error) {
@@ -138,10 +115,8 @@ export async function read(id: string, props: ContainerOutputs) {
   // A refresh reads every resource at once: the node's inventory answers them all (host/inventory-reader).
   const observed = await readObservedFromInventory(inventory(), nodeTarget(props.node, props.connection, props.vmid), props.vmid, props);
   if (!observed.exists) return {};
-  // PVE's pending section is the truth for keys; raw lines and the AppArmor file have none, so their pending
-  // restart is remembered from the up that wrote them, until the container is seen stopped.
-  const remembered = observed.running ? (props.pendingRestart ?? []).filter((k) => k === "lxc" || k === "apparmor") : [];
-  const pendingRestart = [...new Set([...Object.keys(observed.pending), ...remembered])];
+  // Raw lines and the AppArmor file have no pending section: their pending restart is remembered (core/container/restart-plan).
+  const pendingRestart = planRefreshedPendingRestart(observed, props.pendingRestart);
   // The refreshed `running` goes into the inputs too: preview diffs old inputs against new ones, so a container
   // found stopped shows as `running: false => true`.
   const outs = outputsOf({ ...props, running: planRefreshedRunning(props, observed.running) }, observed, props.lastChanges ?? [], { generation: props.generation ?? 0, instance: props.instance }, pendingRestart);
@@ -154,32 +129,13 @@ async function destroy(_id: string, props: ContainerOutputs): Promise<void> {
   await sequencer().mutate(props.node, [props.vmid], `destroy CT ${props.vmid}`, async () => {
     const observed = await readObservedContainer(transport(), client.node, props.vmid);
     if (!observed.exists) return;
-    const owner = findOwner(observed.description);
-    if (owner !== undefined && owner !== props.owner) {
-      throw new PhoenixError("ownership-conflict", `CT ${props.vmid} on ${props.node} is now managed by '${owner}', not '${props.owner}'; not destroying it`, {
-        hint: `remove it from this stack's state instead: pulumi state delete <urn>`,
-      });
-    }
+    checkDestroyable(props, observed.description);
     if (observed.running) await client.stop(props.vmid);
     await client.destroy(props.vmid, { purge: true });
     log(`CT ${props.vmid} on ${props.node}: destroyed`);
   });
 }
 export { destroy as delete };
-
-function checkAdoptable(inputs: ContainerInputs, existing: ObservedWithFile): void {
-  if (hasOwnershipMarker(existing.description, inputs.owner) || inputs.adopt) return;
-  const owner = findOwner(existing.description);
-  throw new PhoenixError(
-    "ownership-conflict",
-    `CT ${inputs.vmid} already exists on node '${inputs.node}' and is ${owner ? `managed by '${owner}'` : "not managed by phoenix-lxc"}`,
-    {
-      hint: owner
-        ? `choose another ctid, or destroy it from the stack '${owner}'`
-        : `to take it over, set "adopt": true on container ${inputs.vmid} in the config and run the up again: its settings are then converged to the config and it carries this stack's marker from then on`,
-    },
-  );
-}
 
 async function createFromSource(inputs: ContainerInputs): Promise<void> {
   const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
@@ -244,11 +200,9 @@ async function discardHalfCreated(inputs: ContainerInputs): Promise<void> {
  * Reads, plans, applies, restarts/starts as needed, reads again. An already converged CT costs one read.
  * `knownStatus`: the run state the caller just left it in (no `pct status` needed to learn it).
  */
-async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: CtStatus): Promise<ContainerOutputs> {
-  // Every create and update is a new generation: preview cannot know in advance what an update will find, so
-  // it shows the steps after a changed container as changing, and they must then run (see core/container/identity).
-  // The one exception is a plain start, which diff announces as stable (see `diff`, `onlyStart`).
-  let identity: Identity = { ...prior, generation: prior.generation + 1 };
+async function converge(inputs: ContainerInputs, prior: ContainerIdentity, knownStatus?: CtStatus): Promise<ContainerOutputs> {
+  // Every create and update is a new generation, but for a plain start (core/container/identity, `planConvergedIdentity`).
+  let identity: ContainerIdentity = { ...prior, generation: prior.generation + 1 };
   const client = clientFor(inputs.node, inputs.connection, inputs.vmid);
   const target = client.node;
   // create passes "stopped" exactly when it has just made the container: that one is started whatever `started` says.
@@ -276,16 +230,13 @@ async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: 
     for (const r of plan.resize) await client.resize(vmid, r.disk, `${r.sizeGiB}G`);
   });
   if (plan.changes.length) log(`CT ${vmid} on ${inputs.node}: ${plan.changes.join("; ")}`);
-  let pendingRestart: string[] = [];
-  if (plan.needsRestart.length && observed.running && inputs.running) {
-    if (inputs.restartPolicy === "restart") {
-      await sequencer().mutate(inputs.node, [vmid], `restart CT ${vmid}`, () => client.reboot(vmid));
-      log(`CT ${vmid} on ${inputs.node}: restarted to apply ${plan.needsRestart.join(", ")}`);
-    } else {
-      pendingRestart = plan.needsRestart;
-      log(`CT ${vmid} on ${inputs.node}: ${pendingRestart.join(", ")} pending until the next restart (restart_policy: never)`);
-    }
+  const restart = planRestartAction(plan, observed.running, inputs);
+  if (restart === "restart") {
+    await sequencer().mutate(inputs.node, [vmid], `restart CT ${vmid}`, () => client.reboot(vmid));
+    log(`CT ${vmid} on ${inputs.node}: restarted to apply ${plan.needsRestart.join(", ")}`);
   }
+  const pendingRestart = restart === "pending" ? plan.needsRestart : [];
+  if (restart === "pending") log(`CT ${vmid} on ${inputs.node}: ${pendingRestart.join(", ")} pending until the next restart (restart_policy: never)`);
   if (plan.power === "start") await sequencer().mutate(inputs.node, [vmid], `start CT ${vmid}`, () => client.start(vmid));
   if (plan.power === "stop") await sequencer().mutate(inputs.node, [vmid], `stop CT ${vmid}`, () => client.shutdown(vmid, { forceStop: true }));
   // A plain start of a container with nothing pending changes no config key: what was read plus `running` is the
@@ -294,8 +245,7 @@ async function converge(inputs: ContainerInputs, prior: Identity, knownStatus?: 
   const powerState = plan.power === "start" ? "running" : plan.power === "stop" ? "stopped" : undefined;
   const after = onlyStarted ? { ...observed, running: true } : await readObservedContainer(transport(), target, vmid, { ...inputs, knownStatus: powerState });
   // Starting a container that was found stopped changes nothing in it: the steps after it need not run again.
-  const kept = onlyStarted && prior.generation > 0 && identity.instance === prior.instance ? { ...identity, generation: prior.generation } : identity;
-  return outputsOf(inputs, after, plan.changes, kept, pendingRestart);
+  return outputsOf(inputs, after, plan.changes, planConvergedIdentity(prior, identity, onlyStarted), pendingRestart);
 }
 
 /** The inputs part of stored outputs (what a refresh records as the resource's inputs). */
@@ -304,7 +254,7 @@ function inputsOf(outs: ContainerOutputs): ContainerInputs {
   return inputs;
 }
 
-function outputsOf(inputs: ContainerInputs, observed: ObservedContainer, changes: string[], identity: Identity, pendingRestart: string[] = []): ContainerOutputs {
+function outputsOf(inputs: ContainerInputs, observed: ObservedContainer, changes: string[], identity: ContainerIdentity, pendingRestart: string[] = []): ContainerOutputs {
   const { confText: _omit, ...kept } = observed as ObservedWithFile;
   return plainJson({ ...inputs, observed: kept, status: observed.running ? "running" : "stopped", pendingRestart, lastChanges: changes, ...identity });
 }

@@ -4,7 +4,7 @@
  */
 import { convergeFeatureInContainer } from "../../host/feature-converge";
 import { PctError } from "../../core/errors";
-import { describeEnvChanges } from "../../core/features/feature-env";
+import { decideFeatureDiff } from "../../core/step-diff";
 import { clientFor, guardBatcher, inventory } from "./runtime";
 import { StepTarget, stepFailure, stepLog } from "./step-common";
 
@@ -49,17 +49,10 @@ export interface FeatureOutputs extends FeatureInputs {
   generation: number;
 }
 
-/** Changes when the scripts or inputs changed, the container changed, or the guard failed on refresh. */
+/** Changes when the scripts or inputs changed, the container changed, or the guard failed on refresh (core/step-diff). */
 export async function diff(_id: string, olds: FeatureOutputs, news: FeatureInputs) {
-  // A container's feature list changed: store the new one (the refresh guard batch waits for exactly these). State
-  // from before siblings were recorded counts as unchanged, so an upgrade does not touch every feature.
-  const siblingsChanged = olds.siblings !== undefined && news.siblings !== undefined && olds.siblings.join(",") !== news.siblings.join(",");
-  const changes = olds.contentHash !== news.contentHash || olds.installed === false || String(olds.trigger) !== String(news.trigger) || olds.vmid !== news.vmid || siblingsChanged;
-  if (olds.installed === false) stepLog(news, `feature ${news.feature} is not installed (${olds.guardOutput.trim() || "guard failed"}); the next up installs it`);
-  const envChanges = describeEnvChanges(olds.env ?? {}, news.env ?? {});
-  // Says why a feature runs again although its own container's entry did not change (e.g. PHX_DOCKER_NVIDIA_RUNTIME
-  // follows nvidia on the clone chain): preview shows it.
-  if (envChanges.length) stepLog(news, `feature ${news.feature} runs again: ${envChanges.join(", ")}`);
+  const { changes, lines } = decideFeatureDiff(olds, news);
+  for (const line of lines) stepLog(news, line);
   return { changes };
 }
 

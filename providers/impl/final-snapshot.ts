@@ -8,6 +8,7 @@ import { buildSnapshotDescription, buildSnapshotName } from "../../core/retentio
 import { readSnapshotList, readSnapshotListFromInventory } from "../../host/container-io";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
 import { goneIsUndefined, StepTarget, stepLog } from "./step-common";
+import { decideFinalSnapshotDiff } from "../../core/step-diff";
 
 /** Inputs of a final-snapshot resource. */
 export interface FinalSnapshotInputs extends StepTarget {
@@ -29,10 +30,9 @@ export interface FinalSnapshotOutputs extends FinalSnapshotInputs {
   templateSnapshotPresent: boolean;
 }
 
-/** Pure: the step runs when the trigger changed, the template snapshot is missing, or final_snapshot changed. */
+/** Pure: the step runs when the trigger changed, the template snapshot is missing, or final_snapshot changed (core/step-diff). */
 export async function diff(_id: string, olds: FinalSnapshotOutputs, news: FinalSnapshotInputs) {
-  const templateMissing = news.templateSnapshotName !== undefined && (!olds.templateSnapshotPresent || olds.templateSnapshotName !== news.templateSnapshotName);
-  return { changes: olds.trigger !== news.trigger || templateMissing || olds.takeFinal !== news.takeFinal };
+  return { changes: decideFinalSnapshotDiff(olds, news) };
 }
 
 async function apply(inputs: FinalSnapshotInputs, previous?: FinalSnapshotOutputs): Promise<FinalSnapshotOutputs> {

@@ -6,6 +6,7 @@
 import { runScriptInContainer, scriptCommand, tailLines } from "../../host/container-exec";
 import { clientFor } from "./runtime";
 import { StepRun, StepTarget, stepFailure, stepLog } from "./step-common";
+import { decideHealthCheckDiff } from "../../core/step-diff";
 
 /** One check. */
 export interface CheckInputs {
@@ -42,9 +43,9 @@ export interface HealthCheckOutputs extends HealthCheckInputs {
   results: CheckResult[];
 }
 
-/** Pure: the checks run again when anything upstream changed (the trigger) or the checks changed. */
+/** Pure: the checks run again when anything upstream changed (the trigger) or the checks changed (core/step-diff). */
 export async function diff(_id: string, olds: HealthCheckOutputs, news: HealthCheckInputs) {
-  return { changes: olds.trigger !== news.trigger || JSON.stringify(olds.checks) !== JSON.stringify(news.checks) };
+  return { changes: decideHealthCheckDiff(olds, news) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

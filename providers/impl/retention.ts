@@ -7,31 +7,14 @@
  */
 import { formatDeletionNotice } from "../../core/retention/deletion-notice";
 import type { SnapshotInfo } from "../../core/pct-model";
-import { planRetention, toPlannerSnapshots } from "../../core/retention/plan";
-import type { RetentionPolicy } from "../../core/retention/policy";
-import { buildSnapshotName } from "../../core/retention/snapshot-name";
+import { decideRetentionDiff, planDeletions, planRetentionRun, RetentionSettings, StoredSnapshot } from "../../core/retention/forecast";
 import { NODE_TIME_ZONE_ARGV, parseNodeTimeZone } from "../../core/retention/zone-clock";
-import { UNKNOWN } from "./container-check";
 import { readSnapshotList, readSnapshotListFromInventory } from "../../host/container-io";
 import { clientFor, inventory, nodeTarget, sequencer, transport } from "./runtime";
 import { goneIsUndefined, StepTarget, stepLog } from "./step-common";
 
-/** Inputs of a retention resource. */
-export interface RetentionInputs extends StepTarget {
-  /** Name prefix of owned snapshots. */
-  prefix: string;
-  /** The merged `snapshot_retention` of the container. */
-  policy: RetentionPolicy;
-  /** Snapshot names never to delete (`snapshot_pins`). */
-  pins: string[];
-  /** Snapshots clones in the config are made from. */
-  cloneSources: string[];
-  /** The last final snapshot's name: a new one means retention runs. */
-  trigger: string;
-}
-
-/** A snapshot as stored in state. */
-export type StoredSnapshot = Pick<SnapshotInfo, "name" | "snaptime" | "description" | "snapstate">;
+/** Inputs of a retention resource: the container, and what to keep (core/retention/forecast). */
+export interface RetentionInputs extends StepTarget, RetentionSettings {}
 
 /** Outputs. */
 export interface RetentionOutputs extends RetentionInputs {
@@ -45,25 +28,11 @@ export interface RetentionOutputs extends RetentionInputs {
   planned: string[];
 }
 
-/** The deletions an up will make, computed from state alone (what preview shows). */
-export function predictDeletions(olds: RetentionOutputs | undefined, news: RetentionInputs, now: Date = new Date()): string[] {
-  if (!olds) return []; // a first up knows no snapshot list yet: it deletes nothing and says so
-  const snapshots: StoredSnapshot[] = [...olds.snapshots];
-  const newSnapshot = news.trigger === UNKNOWN || (news.trigger !== olds.trigger && news.trigger !== "");
-  if (newSnapshot && !snapshots.some((s) => s.name === news.trigger)) {
-    const name = news.trigger === UNKNOWN ? buildSnapshotName(news.prefix, now, snapshots.map((s) => s.name)) : news.trigger;
-    snapshots.push({ name, snaptime: Math.floor(now.getTime() / 1000), description: "phoenix-lxc:managed" });
-  }
-  return planRetention(toPlannerSnapshots(snapshots, news), news.policy, { timeZone: olds.timeZone }).remove;
-}
-
+/** Whether the up runs retention, and the deletions it will make, said in preview (core/retention/forecast). */
 export async function diff(_id: string, olds: RetentionOutputs, news: RetentionInputs) {
-  const changes = olds.trigger !== news.trigger || JSON.stringify([olds.policy, olds.pins, olds.cloneSources]) !== JSON.stringify([news.policy, news.pins, news.cloneSources]) || (olds.planned?.length ?? 0) > 0;
-  if (changes) {
-    const predicted = predictDeletions(olds, news);
-    const notice = formatDeletionNotice(predicted);
-    if (notice) stepLog(news, notice);
-  }
+  const { changes, predicted } = decideRetentionDiff(olds, news, new Date());
+  const notice = formatDeletionNotice(predicted);
+  if (notice) stepLog(news, notice);
   return { changes };
 }
 
@@ -77,11 +46,7 @@ async function apply(inputs: RetentionInputs, olds?: RetentionOutputs): Promise<
   // Asked together so the two reads share one round trip (host/read-coalescer).
   const [timeZone, list] = await Promise.all([olds?.timeZone ?? readTimeZone(inputs), readSnapshotList(transport(), client.node, inputs.vmid)]);
   const live = list.snapshots;
-  const livePlan = planRetention(toPlannerSnapshots(live, inputs), inputs.policy, { timeZone }).remove;
-  const predicted = olds ? predictDeletions({ ...olds, timeZone }, inputs) : [];
-  const toDelete = livePlan.filter((n) => predicted.includes(n));
-  const deferred = livePlan.filter((n) => !predicted.includes(n));
-  const dropped = predicted.filter((n) => !livePlan.includes(n));
+  const { toDelete, deferred, dropped } = planRetentionRun(live, inputs, olds, timeZone, new Date());
   if (dropped.length) stepLog(inputs, `live snapshots changed since the preview: no longer deleting ${dropped.join(", ")}`);
   if (deferred.length) stepLog(inputs, `retention also selects ${deferred.join(", ")}, which no preview listed: deferred to the next up`);
   const deleted: string[] = [];
@@ -111,7 +76,7 @@ export async function read(id: string, props: RetentionOutputs) {
   // A container that is gone takes its policy with it.
   if (!list) return {};
   const live = list.snapshots;
-  const planned = planRetention(toPlannerSnapshots(live, props), props.policy, { timeZone: props.timeZone }).remove;
+  const planned = planDeletions(live, props, props.timeZone);
   return { id, props: { ...props, snapshots: live.map(storeSnapshot), planned } };
 }
 

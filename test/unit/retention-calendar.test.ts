@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { buildCalendarParts, formatWallTime } from "../../core/retention/calendar";
-import { buildZoneClock, checkTimeZone } from "../../core/retention/zone-clock";
+import { buildZoneClock, checkTimeZone, parseNodeTimeZone } from "../../core/retention/zone-clock";
 import { planPrune } from "../../core/retention/prune";
 import { PhoenixError } from "../../core/errors";
 
@@ -42,6 +42,13 @@ describe("zone clock", () => {
   it("rejects an unknown zone with a config error that names it", () => {
     assert.match(checkTimeZone("Europe/Atlantis") ?? "", /Europe\/Atlantis/);
     assert.throws(() => buildZoneClock("Europe/Atlantis"), (e: unknown) => e instanceof PhoenixError && e.code === "config");
+  });
+
+  it("reads a node's zone from /etc/timezone or the /etc/localtime link, UTC for anything else", () => {
+    assert.equal(parseNodeTimeZone("Europe/Berlin\n"), "Europe/Berlin");
+    assert.equal(parseNodeTimeZone("/usr/share/zoneinfo/America/New_York\n"), "America/New_York");
+    assert.equal(parseNodeTimeZone("Europe/Atlantis\n"), "UTC");
+    assert.equal(parseNodeTimeZone(""), "UTC");
   });
 
   it("formats wall time like pct listsnapshot, in the zone", () => {

@@ -1,12 +1,12 @@
 /**
  * What the steps after a container key on (a new container is a new key), what preview refuses because PVE cannot
- * do it, and a change left waiting for a restart under restart_policy never is no change: the pure parts of the
- * container's and the steps' diffs.
+ * do it (the error the container's diff raises): the pure parts of the container's and the steps' diffs. The rest of
+ * the container's diff decision is tested as core in container-diff-decision.test.ts.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { classifyContainerChanges, planRefusals } from "../../core/container/classify-changes";
-import { buildInstanceId, buildStepKey } from "../../core/container/identity";
+import { buildInstanceId, buildStepKey, planConvergedIdentity } from "../../core/container/identity";
 import { planApply } from "../../core/container/apply-plan";
 import * as container from "../../providers/impl/container";
 import * as feature from "../../providers/impl/feature";
@@ -23,6 +23,16 @@ describe("step identity", () => {
     assert.notEqual(buildStepKey(buildInstanceId(1_700_000_000_000, 0.1), 1), buildStepKey(buildInstanceId(1_700_000_000_000, 0.2), 1));
     assert.equal(buildStepKey(undefined, 3), "3");
     assert.equal(buildStepKey("abc", 3), "abc:3");
+  });
+
+  it("a converge is a new generation, but for a plain start of the same container", () => {
+    const prior = { generation: 3, instance: "abc" };
+    assert.deepEqual(planConvergedIdentity(prior, { generation: 4, instance: "abc" }, false), { generation: 4, instance: "abc" });
+    assert.deepEqual(planConvergedIdentity(prior, { generation: 4, instance: "abc" }, true), { generation: 3, instance: "abc" });
+    // A container made anew (re-created after a create that died half-way) is another key, started or not.
+    assert.deepEqual(planConvergedIdentity(prior, { generation: 4, instance: "def" }, true), { generation: 4, instance: "def" });
+    // A create starts from generation 0: its first converge is generation 1 even when it only starts.
+    assert.deepEqual(planConvergedIdentity({ generation: 0, instance: "abc" }, { generation: 1, instance: "abc" }, true), { generation: 1, instance: "abc" });
   });
 
   it("a feature keyed on a legacy numeric generation sees the same key as unchanged, a new container's as changed", async () => {
@@ -61,15 +71,5 @@ describe("changes PVE cannot make", () => {
     assert.match(check(vol("local-lvm", 4), vol("local-lvm", 2)).join(), /volume \/data is 4 GiB and PVE cannot shrink it to 2 GiB/);
     assert.deepEqual(check(vol("local-lvm", 4), vol("local-zfs", 2)), []);
     assert.deepEqual(check(baseInputs({ rootfsGiB: 8 }), baseInputs({ rootfsGiB: 4, storage: "local-zfs" })), []);
-  });
-});
-
-describe("restart_policy never", () => {
-  it("a change waiting for a restart is not a change, and stays one with restart_policy restart", async () => {
-    const inputs = baseInputs({ nameservers: ["9.9.9.9"], restartPolicy: "never" });
-    const observed = convergedObserved(baseInputs(), { pending: { nameserver: "9.9.9.9" } });
-    assert.equal((await container.diff("950", outputsOf(inputs, observed), inputs)).changes, false);
-    const restart = { ...inputs, restartPolicy: "restart" as const };
-    assert.equal((await container.diff("950", outputsOf(restart, observed), restart)).changes, true);
   });
 });
