@@ -1,7 +1,7 @@
 /**
  * How each input field of a container changes on a live system: the policy table behind `diff`.
  *
- * - `live`: applied without a restart (PVE's fast-plug and hot-plug keys, pct.md §7, or a separate command
+ * - `live`: applied without a restart (PVE's fast-plug and hot-plug keys, docs/pve-behaviour.md §7, or a separate command
  *   such as `pct resize` that works on a running container);
  * - `restart`: PVE keeps the change in `[pve:pending]` until the container restarts;
  * - `replace`: the container must be destroyed and created again;
@@ -17,7 +17,7 @@ export type ChangeClass = "live" | "restart" | "replace" | "ignore";
 /**
  * The policy table. Classes for a RUNNING container; on a stopped one every non-replace change applies at
  * once. Volumes are special-cased in {@link classifyVolumeChange}: adding one hot-plugs, changing or removing
- * one waits for a restart (pct.md §7).
+ * one waits for a restart (docs/pve-behaviour.md §7).
  */
 export const CONTAINER_CHANGE_POLICY = {
   vmid: "replace",
