@@ -49,9 +49,15 @@ export interface InputFailure {
 export function findContainerInputFailures(news: ContainerInputs): InputFailure[] {
   const result = buildContainerInputsSchema().safeParse(news);
   if (result.success) return [];
-  return result.error.issues
-    .filter((issue) => !containsUnknown(valueAt(news, issue.path)))
-    .map((issue) => ({ property: issue.path.join("."), reason: issue.message }));
+  // One failure per input: a value can break several rules (a raw line with a newline fails the pattern and the
+  // newline rule), and the engine prints each failure as its own line.
+  const reasons = new Map<string, string[]>();
+  for (const issue of result.error.issues) {
+    if (containsUnknown(valueAt(news, issue.path))) continue;
+    const property = issue.path.join(".");
+    reasons.set(property, [...(reasons.get(property) ?? []), issue.message]);
+  }
+  return [...reasons].map(([property, list]) => ({ property, reason: list.join("; ") }));
 }
 
 function valueAt(value: unknown, path: PropertyKey[]): unknown {

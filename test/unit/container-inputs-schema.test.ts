@@ -45,6 +45,12 @@ describe("container input check, on the config's formats", () => {
     for (const vmid of [5, 99, 100, 999999999, 1000000000]) assert.equal(checkFails(baseInputs({ vmid }), "vmid"), !(vmid >= 100 && vmid <= 999999999), String(vmid));
   });
 
+  it("reports an input once, with every rule it breaks", () => {
+    const failures = findContainerInputFailures(baseInputs({ lxcOptions: ["lxc.x = a\n$(touch /tmp/x)"] }));
+    assert.deepEqual(failures.map((f) => f.property), ["lxcOptions.0"]);
+    assert.match(failures[0]!.reason, /raw line .*; no newlines/);
+  });
+
   it("does not judge a value preview cannot know yet", () => {
     assert.deepEqual(findContainerInputFailures(baseInputs({ hostname: UNKNOWN })), []);
   });
