@@ -1,13 +1,16 @@
 /**
  * `check` for the container resource: a last structural validation of the inputs before anything reaches a
  * node (the config loader has already checked the file; this guards programs that build inputs by hand).
- * The zod schema is built inside the function: a module-level schema breaks closure serialization.
+ * The zod schema is built on first use and kept: this module is loaded only inside the provider process (the
+ * serialized provider names it, see providers/lazy-provider.ts), and building it costs ~1 ms per call.
  */
 import { z } from "zod";
 import { ContainerInputs } from "../../core/container/inputs";
 
 /** The value preview passes for an input computed from another resource (sdk/nodejs/runtime/rpc.ts). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+let inputsSchema: ReturnType<typeof buildInputsSchema> | undefined;
 
 function buildInputsSchema() {
   const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
@@ -35,7 +38,7 @@ function buildInputsSchema() {
 
 /** Validates inputs; values still unknown at preview are not judged. */
 export async function checkContainerInputs(_olds: ContainerInputs, news: ContainerInputs) {
-  const result = buildInputsSchema().safeParse(news);
+  const result = (inputsSchema ??= buildInputsSchema()).safeParse(news);
   if (result.success) return { inputs: news };
   const failures = result.error.issues
     .filter((issue) => !(JSON.stringify(valueAt(news, issue.path)) ?? "").includes(UNKNOWN))
