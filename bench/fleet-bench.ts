@@ -5,11 +5,11 @@
  * file's size, the provider's peak RSS, CPU per resource, SSH round trips and pct starts per container.
  *
  *   node dist/bench/fleet-bench.js [--containers 10,50,200] [--parallel 64] [--rtt-ms 0] [--latency realistic|none]
- *     [--no-baseline] [--per-command] [--uncoalesced] [--cpu-prof DIR]
+ *     [--no-baseline] [--per-command] [--uncoalesced] [--cpu-prof DIR] [--ssh-log FILE]
  *
  * Every size gets fresh nodes and a fresh stack; the tables are printed when all sizes are done (each size's
  * rows also as soon as it is). `--per-command` adds a refresh with one SSH connection per command,
- * `--uncoalesced` one without the read coalescer; `--cpu-prof DIR` writes the provider processes' CPU profiles.
+ * `--uncoalesced` one without the read coalescer; `--cpu-prof DIR` writes the provider processes' CPU profiles, `--ssh-log FILE` their SSH pools' log to FILE.<size>.
  *
  * The provider processes load bench/provider-hooks.js (NODE_OPTIONS=--require): it selects the transport and
  * appends one stats line per process to a file on exit. Remote commands per container come from the simulated
@@ -45,6 +45,7 @@ const parallel = Number(option("parallel", String(engineParallel())));
 const rttMs = Number(option("rtt-ms", "0"));
 const latency = option("latency", "realistic") as "realistic" | "none";
 const cpuProfDir = option("cpu-prof", "");
+const sshLog = option("ssh-log", "");
 const PER_NODE_LIMIT = 4; // OperationSequencer's default
 const CORES = os.cpus().length;
 const HOOKS = path.join(__dirname, "provider-hooks.js");
@@ -77,6 +78,7 @@ async function runSize(containers: number): Promise<SizeResult> {
     PHOENIX_STATS_FILE: statsFile,
     NODE_OPTIONS: `--require ${HOOKS}`,
     ...(cpuProfDir ? { PHOENIX_BENCH_CPU_PROF: path.resolve(cpuProfDir) } : {}),
+    ...(sshLog ? { PHOENIX_BENCH_SSH_LOG: path.resolve(`${sshLog}.${containers}`) } : {}),
   };
   const stacks: TestStack[] = [];
   const proxies = rttMs > 0 ? await Promise.all(t.nodes.map((n) => startLatencyProxy(n, rttMs))) : [];

@@ -7,6 +7,7 @@
  *   `uncoalesced` (pool alone), `per-command` (one SSH connection per command, as @pulumi/command does).
  * - PHOENIX_STATS_FILE: on exit the process appends one JSON line `{connectionsOpened, handshakes, commandsRun,
  *   reconnects, reads, inventories, pid, maxRssKiB, cpuMs, endedBy, endedAt}` to that file.
+ * - PHOENIX_BENCH_SSH_LOG=FILE: the SSH pool's log lines (connects, idle closes, drops) are appended there.
  * - PHOENIX_BENCH_CPU_PROF=DIR: writes the process's CPU profile there when the engine stops it.
  *
  * Other node processes that inherit NODE_OPTIONS (none in an inline-program run) are left alone.
@@ -23,8 +24,10 @@ import { SingleUseTransport } from "./single-use-transport";
 /** The counters of the transport this process built, once it built one. */
 let counters: { ssh: () => SshPoolStats; reads?: () => ReadCoalescerStats } | undefined;
 
-function selectTransport(kind: string): void {
-  setTransportFactory((options) => {
+function selectTransport(kind: string, sshLog: string | undefined): void {
+  setTransportFactory((given) => {
+    // The pool's own log (connects, idle closes, drops, timeouts), one line per event with the process and time.
+    const options = sshLog ? { ...given, log: (line: string) => fs.appendFileSync(sshLog, `${new Date().toISOString()} ${process.pid} ${line}\n`) } : given;
     if (kind === "per-command") {
       const single = new SingleUseTransport(options);
       counters = { ssh: () => single.stats() };
@@ -79,7 +82,7 @@ function reportStatsOnExit(file: string): void {
 }
 
 if (/[\\/]cmd[\\/]dynamic-provider[\\/]index\.js$/.test(process.argv[1] ?? "")) {
-  selectTransport(process.env.PHOENIX_BENCH_TRANSPORT ?? "pooled");
+  selectTransport(process.env.PHOENIX_BENCH_TRANSPORT ?? "pooled", process.env.PHOENIX_BENCH_SSH_LOG);
   if (process.env.PHOENIX_BENCH_CPU_PROF) startProfile(process.env.PHOENIX_BENCH_CPU_PROF);
   if (process.env.PHOENIX_STATS_FILE) reportStatsOnExit(process.env.PHOENIX_STATS_FILE);
 }
