@@ -18,14 +18,20 @@ import * as path from "node:path";
 import * as os from "node:os";
 import { ReadCoalescer, ReadCoalescerStats } from "../host/read-coalescer";
 import { SshPool, SshPoolStats } from "../host/ssh-pool";
-import { inventory, setTransportFactory } from "../providers/impl/runtime";
+import type * as Runtime from "../providers/impl/runtime";
 import { SingleUseTransport } from "./single-use-transport";
 
 /** The counters of the transport this process built, once it built one. */
 let counters: { ssh: () => SshPoolStats; reads?: () => ReadCoalescerStats } | undefined;
 
+/**
+ * The runtime, loaded once the main module runs: a module compiled during `--require` sees no `require.main`, and
+ * the runtime reads it to know it is in the engine's provider host (idle timeout, engine watch).
+ */
+const runtime = () => require("../providers/impl/runtime") as typeof Runtime;
+
 function selectTransport(kind: string, sshLog: string | undefined): void {
-  setTransportFactory((given) => {
+  runtime().setTransportFactory((given) => {
     // The pool's own log (connects, idle closes, drops, timeouts), one line per event with the process and time.
     const options = sshLog ? { ...given, log: (line: string) => fs.appendFileSync(sshLog, `${new Date().toISOString()} ${process.pid} ${line}\n`) } : given;
     if (kind === "per-command") {
@@ -64,7 +70,7 @@ function reportStatsOnExit(file: string): void {
     written = true;
     const ssh = counters?.ssh() ?? { connectionsOpened: 0, handshakes: 0, commandsRun: 0, reconnects: 0 };
     // inventory() builds the transport on first use: ask only when this process built one.
-    const inventories = counters ? inventory().fetches : undefined;
+    const inventories = counters ? runtime().inventory().fetches : undefined;
     // maxRSS is in KiB on Linux (getrusage ru_maxrss).
     const usage = process.resourceUsage();
     const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
@@ -82,7 +88,8 @@ function reportStatsOnExit(file: string): void {
 }
 
 if (/[\\/]cmd[\\/]dynamic-provider[\\/]index\.js$/.test(process.argv[1] ?? "")) {
-  selectTransport(process.env.PHOENIX_BENCH_TRANSPORT ?? "pooled", process.env.PHOENIX_BENCH_SSH_LOG);
+  // After the preload phase; the engine's first call comes long after.
+  setImmediate(() => selectTransport(process.env.PHOENIX_BENCH_TRANSPORT ?? "pooled", process.env.PHOENIX_BENCH_SSH_LOG));
   if (process.env.PHOENIX_BENCH_CPU_PROF) startProfile(process.env.PHOENIX_BENCH_CPU_PROF);
   if (process.env.PHOENIX_STATS_FILE) reportStatsOnExit(process.env.PHOENIX_STATS_FILE);
 }
