@@ -50,28 +50,6 @@ interface RuntimeState {
 
 const state: RuntimeState = { credentials: {} };
 
-/** What the runtime sends every command through; `close` ends its connections. */
-export type RuntimeTransport = CommandTransport & { close?: () => Promise<void> };
-
-/** Builds the process's transport from the SSH options the runtime resolved (credentials, time limits). */
-export type TransportFactory = (options: SshPoolOptions) => RuntimeTransport;
-
-/** The product's transport: one pooled connection per node; concurrent reads of a node share round trips. */
-export const pooledTransport: TransportFactory = (options) => {
-  const pool = new SshPool(options);
-  return Object.assign(new ReadCoalescer(pool), { close: () => pool.close() });
-};
-
-let transportFactory: TransportFactory = pooledTransport;
-
-/**
- * Replaces how the transport is built; takes effect at the first command. The benchmark's provider hook
- * (bench/provider-hooks.ts) uses it to count connections or to measure a transport without pool or coalescer.
- */
-export function setTransportFactory(factory: TransportFactory): void {
-  transportFactory = factory;
-}
-
 /** Called once per provider process by the engine (dynamic provider `configure`). */
 export function configureRuntime(config: ConfigSource): void {
   const configuredPath = config.get(CONFIG_KEYS.privateKeyPath);
@@ -98,6 +76,28 @@ export function setTransportForTesting(transport: CommandTransport | undefined):
  */
 export function transport(): CommandTransport {
   return inventory();
+}
+
+/** What the runtime sends every command through; `close` ends its connections. */
+export type RuntimeTransport = CommandTransport & { close?: () => Promise<void> };
+
+/** Builds the process's transport from the SSH options the runtime resolved (credentials, time limits). */
+export type TransportFactory = (options: SshPoolOptions) => RuntimeTransport;
+
+/** The product's transport: one pooled connection per node; concurrent reads of a node share round trips. */
+export const pooledTransport: TransportFactory = (options) => {
+  const pool = new SshPool(options);
+  return Object.assign(new ReadCoalescer(pool), { close: () => pool.close() });
+};
+
+let transportFactory: TransportFactory = pooledTransport;
+
+/**
+ * Replaces how the transport is built; takes effect at the first command. The benchmark's provider hook
+ * (bench/provider-hooks.ts) uses it to count connections or to measure a transport without pool or coalescer.
+ */
+export function setTransportFactory(factory: TransportFactory): void {
+  transportFactory = factory;
 }
 
 /** Node inventories: what refresh reads take their container, snapshot list and run state from. */
