@@ -20,8 +20,9 @@ const noopProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
     return { id: String(inputs.baselineId), outs: inputs };
   },
-  async diff() {
-    return { changes: false };
+  async diff(_id, olds, news) {
+    // Pure, like the real providers' diff: only the resource a benchmark preview changes differs.
+    return { changes: olds.baselineRev !== news.baselineRev };
   },
   async read(id, props) {
     return { id, props };
@@ -47,8 +48,11 @@ class BaselineComponent extends pulumi.ComponentResource {
 
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
-/** Registers the mirror of `resources` (in the deployment's order, which is a dependency order). */
-export function runBaselineProgram(resources: readonly DeployedResource[]): void {
+/**
+ * Registers the mirror of `resources` (in the deployment's order, which is a dependency order). The resource
+ * whose URN is `changed` gets a new `baselineRev`: a preview then shows one update, as after a config change.
+ */
+export function runBaselineProgram(resources: readonly DeployedResource[], changed?: string): void {
   const made = new Map<string, pulumi.Resource>();
   for (const r of resources) {
     if (r.type === "pulumi:pulumi:Stack" || r.type.startsWith("pulumi:providers:")) continue;
@@ -58,7 +62,7 @@ export function runBaselineProgram(resources: readonly DeployedResource[]): void
     if (r.custom) {
       const { __provider: _omit, ...props } = r.outputs ?? {};
       const type = r.type.slice(r.type.lastIndexOf(":") + 1);
-      made.set(r.urn, new BaselineResource(name, type, { ...props, baselineId: name }, { parent, dependsOn }));
+      made.set(r.urn, new BaselineResource(name, type, { ...props, baselineId: name, baselineRev: r.urn === changed ? 1 : 0 }, { parent, dependsOn }));
     } else {
       made.set(r.urn, new BaselineComponent(r.type, name, { parent, dependsOn }));
     }

@@ -40,8 +40,27 @@ export function readConfigScript(access: ConfigFileAccess, value: string, jsonPa
   return readConfinedText(value, jsonPath, access);
 }
 
+/**
+ * Scripts already read, per file access (one per fleet, so per program run): every container with a feature
+ * names the same three files, and each confined read costs a few file-system calls (200 containers: ~600 reads).
+ */
+const readScripts = new WeakMap<ConfigFileAccess, Map<string, FeatureScripts>>();
+
 /** The scripts of a built-in feature, or of a custom one (`custom_features` paths, relative to the config file). */
 export function readFeatureScripts(
+  feature: string,
+  catalog: Record<string, CatalogFeature>,
+  custom: Record<string, { guard: string; install: string; verify: string }> | undefined,
+  access: ConfigFileAccess,
+): FeatureScripts {
+  let cache = readScripts.get(access);
+  if (!cache) readScripts.set(access, (cache = new Map()));
+  let scripts = cache.get(feature);
+  if (!scripts) cache.set(feature, (scripts = readFeatureScriptsUncached(feature, catalog, custom, access)));
+  return scripts;
+}
+
+function readFeatureScriptsUncached(
   feature: string,
   catalog: Record<string, CatalogFeature>,
   custom: Record<string, { guard: string; install: string; verify: string }> | undefined,

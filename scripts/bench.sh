@@ -14,6 +14,6 @@ node dist/bench/retention-bench.js
 node dist/bench/config-bench.js
 if [ "${1:-}" != "--quick" ]; then
   node dist/bench/ssh-pool-bench.js
-  node dist/bench/fleet-bench.js
+  node dist/bench/fleet-bench.js --containers 10,50,200
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

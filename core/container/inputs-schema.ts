@@ -2,7 +2,8 @@
  * The last structural validation of a container resource's inputs before anything reaches a node (the provider's
  * `check`). The config loader has already checked the file; this guards programs that build inputs by hand. Every
  * value format is the config schema's own (core/config/constants.ts), so one fact has one pattern. The zod schema
- * is built inside the function: a module-level schema breaks the closure serialization of the providers.
+ * is built on first use and kept (building it costs ~1 ms per call, once per container on every preview); it is
+ * never built at load time, so the module stays safe for closure serialization.
  */
 import { z } from "zod";
 import * as P from "../config/constants";
@@ -37,6 +38,8 @@ export function buildContainerInputsSchema() {
   }).passthrough();
 }
 
+let inputsSchema: ReturnType<typeof buildContainerInputsSchema> | undefined;
+
 /** One input the schema refuses: its dotted path and why. */
 export interface InputFailure {
   /** Dotted path of the input, e.g. `source.snapname`. */
@@ -47,7 +50,7 @@ export interface InputFailure {
 
 /** The inputs' failures, [] when they are fine; a value still unknown at preview is not judged. */
 export function findContainerInputFailures(news: ContainerInputs): InputFailure[] {
-  const result = buildContainerInputsSchema().safeParse(news);
+  const result = (inputsSchema ??= buildContainerInputsSchema()).safeParse(news);
   if (result.success) return [];
   // One failure per input: a value can break several rules (a raw line with a newline fails the pattern and the
   // newline rule), and the engine prints each failure as its own line.

@@ -36,7 +36,20 @@ export async function diff(_id: string, olds: RetentionOutputs, news: RetentionI
   return { changes };
 }
 
-async function readTimeZone(inputs: RetentionInputs): Promise<string> {
+/** Per node, once per provider process: a cold up creates a retention per container, all on a few nodes. */
+const timeZones = new Map<string, Promise<string>>();
+
+function readTimeZone(inputs: RetentionInputs): Promise<string> {
+  let zone = timeZones.get(inputs.node);
+  if (!zone) {
+    zone = fetchTimeZone(inputs);
+    timeZones.set(inputs.node, zone);
+    zone.catch(() => timeZones.delete(inputs.node)); // a failed read is tried again by the next resource
+  }
+  return zone;
+}
+
+async function fetchTimeZone(inputs: RetentionInputs): Promise<string> {
   const r = await transport().exec(nodeTarget(inputs.node, inputs.connection, inputs.vmid), [...NODE_TIME_ZONE_ARGV], { idempotent: true });
   return parseNodeTimeZone(r.stdout);
 }

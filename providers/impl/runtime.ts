@@ -10,8 +10,7 @@ import { OperationSequencer } from "../../host/sequencer";
 import { ContainerScriptBatcher } from "../../host/guard-batcher";
 import { InventoryReader } from "../../host/inventory-reader";
 import { ReadCoalescer } from "../../host/read-coalescer";
-import { SingleUseTransport } from "../../host/single-use-transport";
-import { SshCredentials, SshPool, SshPoolOptions, SshPoolStats } from "../../host/ssh-pool";
+import { SshCredentials, SshPool, SshPoolOptions } from "../../host/ssh-pool";
 import { readSshCredentials } from "../../host/ssh-credentials";
 import { CommandTransport, NodeTarget } from "../../host/transport";
 import { probeLockHolder } from "../../host/lock-probe";
@@ -27,21 +26,16 @@ export interface ConfigSource {
 
 interface RuntimeState {
   credentials: SshCredentials;
-  /** What counts connections and commands (the pool, or the one-shot transport in the benchmark). */
-  ssh?: { stats(): SshPoolStats };
   perNodeLimit?: number;
   /** The stack config's nodes; undefined when the provider runs without stack config (tests). */
   nodes?: Record<string, NodeConnection>;
-  transport?: CommandTransport & { close?: () => Promise<void> };
-  /** The coalescer under the transport, when reads are coalesced (its counters go to the stats file). */
-  coalescer?: ReadCoalescer;
+  transport?: RuntimeTransport;
   /** Node inventories for refresh reads; wraps the transport. */
   inventory?: InventoryReader;
   sequencer?: OperationSequencer;
 }
 
 const state: RuntimeState = { credentials: {} };
-if (process.env.PHOENIX_STATS_FILE) reportStatsOnExit(process.env.PHOENIX_STATS_FILE);
 
 /** Called once per provider process by the engine (dynamic provider `configure`). */
 export function configureRuntime(config: ConfigSource): void {
@@ -59,8 +53,6 @@ export function configureRuntime(config: ConfigSource): void {
 export function setTransportForTesting(transport: CommandTransport | undefined): void {
   state.transport = transport;
   state.inventory = transport ? new InventoryReader(transport) : undefined;
-  state.coalescer = undefined;
-  state.ssh = undefined;
   state.sequencer = undefined;
 }
 
@@ -70,6 +62,28 @@ export function setTransportForTesting(transport: CommandTransport | undefined):
  */
 export function transport(): CommandTransport {
   return inventory();
+}
+
+/** What the runtime sends every command through; `close` ends its connections. */
+export type RuntimeTransport = CommandTransport & { close?: () => Promise<void> };
+
+/** Builds the process's transport from the SSH options the runtime resolved (credentials, time limits). */
+export type TransportFactory = (options: SshPoolOptions) => RuntimeTransport;
+
+/** The product's transport: one pooled connection per node; concurrent reads of a node share round trips. */
+export const pooledTransport: TransportFactory = (options) => {
+  const pool = new SshPool(options);
+  return Object.assign(new ReadCoalescer(pool), { close: () => pool.close() });
+};
+
+let transportFactory: TransportFactory = pooledTransport;
+
+/**
+ * Replaces how the transport is built; takes effect at the first command. The benchmark's provider hook
+ * (bench/provider-hooks.ts) uses it to count connections or to measure a transport without pool or coalescer.
+ */
+export function setTransportFactory(factory: TransportFactory): void {
+  transportFactory = factory;
 }
 
 /** Node inventories: what refresh reads take their container, snapshot list and run state from. */
@@ -89,51 +103,10 @@ export function inventory(): InventoryReader {
       // CLI) the default keeps a finished process from waiting on ssh2's keepalive timer.
       idleTimeoutMs: isEngineProviderHost() ? 120_000 : undefined,
     };
-    if (process.env.PHOENIX_SSH_CONNECTION_PER_COMMAND === "1") {
-      // Benchmark only: what @pulumi/command's remote.Command costs (no pool, no coalescing).
-      const single = new SingleUseTransport(options);
-      state.ssh = single;
-      state.transport = single;
-    } else {
-      const pool = new SshPool(options);
-      state.ssh = pool;
-      // Concurrent reads of a node share round trips (a refresh reads every resource at once);
-      // PHOENIX_COALESCE_READS=0 turns it off (the benchmark measures both).
-      state.coalescer = process.env.PHOENIX_COALESCE_READS === "0" ? undefined : new ReadCoalescer(pool);
-      state.transport = state.coalescer ? Object.assign(state.coalescer, { close: () => pool.close() }) : pool;
-    }
+    state.transport = transportFactory(options);
     state.inventory = new InventoryReader(state.transport);
   }
   return state.inventory!;
-}
-
-/**
- * PHOENIX_STATS_FILE: on exit, append one JSON line `{connectionsOpened, handshakes, commandsRun, reconnects, reads,
- * inventories, pid, maxRssKiB, cpuMs, endedBy, endedAt}` to that file. Benchmarks read it to count what one engine process cost (bench/fleet-bench.ts);
- * nothing else depends on it, and without the variable nothing is written.
- */
-function reportStatsOnExit(file: string): void {
-  const stats = () => state.ssh?.stats() ?? { connectionsOpened: 0, handshakes: 0, commandsRun: 0, reconnects: 0 };
-  let written = false;
-  const write = (endedBy: string) => {
-    if (written) return;
-    written = true;
-    const reads = state.coalescer?.stats();
-    const inventories = state.inventory?.fetches;
-    // maxRSS is in KiB on Linux (getrusage ru_maxrss).
-    const usage = process.resourceUsage();
-    const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
-    const line = { ...stats(), reads, inventories, pid: process.pid, maxRssKiB: usage.maxRSS, cpuMs, endedBy, endedAt: Date.now() };
-    fs.appendFileSync(file, `${JSON.stringify(line)}\n`);
-  };
-  process.on("exit", () => write("exit"));
-  // The engine stops provider plugins with a signal; write first, then die of it as before.
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      write(signal);
-      process.kill(process.pid, signal);
-    });
-  }
 }
 
 /** True in the engine's dynamic-provider host process (@pulumi/pulumi cmd/dynamic-provider). */

@@ -1,10 +1,10 @@
 /**
  * One SSH connection per command — a TCP connect, key exchange and authentication for every call, the way
  * @pulumi/command's remote.Command works. Exists to measure what the pool saves (bench/fleet-bench.ts selects it
- * with PHOENIX_SSH_CONNECTION_PER_COMMAND=1); never the default.
+ * through bench/provider-hooks.ts); never part of the product.
  */
-import { SshPool, type SshPoolOptions, type SshPoolStats } from "./ssh-pool";
-import type { CommandTransport, ExecOptions, ExecResult, NodeTarget } from "./transport";
+import { SshPool, type SshPoolOptions, type SshPoolStats } from "../host/ssh-pool";
+import type { CommandTransport, ExecOptions, ExecResult, NodeTarget } from "../host/transport";
 
 /** A {@link CommandTransport} that opens and closes a connection around each command. */
 export class SingleUseTransport implements CommandTransport {
