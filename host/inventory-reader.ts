@@ -1,7 +1,9 @@
 /**
  * Node inventories for refresh: the first container read of a node fetches the whole node's state in one round
- * trip (core/node-inventory: `pct list` + every config file); the reads that follow within `ttlMs` take their
- * container from it. A refresh of a 50-container fleet then starts two `pct` processes, not one per resource.
+ * trip (core/node-inventory: `pct list` + every config file); the reads that follow take their container from it
+ * while they keep coming (`idleMs` since the last one, at most `maxAgeMs` since the answer). A refresh of a
+ * 200-container fleet then starts two `pct` processes per node for its reads, not one per resource: the engine paces
+ * a large refresh's reads over tens of seconds, so a fixed lifetime from the fetch made it fetch again and again.
  *
  * It is also the transport the providers talk through, so it sees every command: any command that is not an
  * idempotent read (a `pct set`, a snapshot, a file push) makes the node's inventory stale at once — an
@@ -17,13 +19,18 @@ export type InventoryAnswer = { exists: false } | ({ exists: true } & InventoryE
 
 /** Options of {@link InventoryReader}. */
 export interface InventoryReaderOptions {
-  /** How long an inventory answers reads after it was fetched, ms. @default 10000 */
-  ttlMs?: number;
+  /** How long an inventory answers reads after the last read it answered, ms. @default 10000 */
+  idleMs?: number;
+  /** How long an inventory answers reads at most after it was fetched, ms. @default 60000 */
+  maxAgeMs?: number;
+  /** The clock, ms; tests inject one. @default Date.now */
+  now?: () => number;
 }
 
 interface Held {
   generation: number;
   fetchedAt: number;
+  lastReadAt: number;
   inventory: Promise<NodeInventory | undefined>;
 }
 
@@ -63,16 +70,25 @@ export class InventoryReader implements CommandTransport {
     const key = nodeKeyOf(node);
     const generation = this.generations.get(key) ?? 0;
     const held = this.held.get(key);
-    if (held && held.generation === generation && Date.now() - held.fetchedAt < (this.options.ttlMs ?? 10_000)) return held.inventory;
-    const entry: Held = { generation, fetchedAt: Date.now(), inventory: this.fetch(node) };
+    const now = (this.options.now ?? Date.now)();
+    if (held && held.generation === generation && this.isFresh(held, now)) {
+      held.lastReadAt = now;
+      return held.inventory;
+    }
+    const entry: Held = { generation, fetchedAt: now, lastReadAt: now, inventory: this.fetch(node) };
     this.held.set(key, entry);
-    // The time to live counts from the answer, not the question: a slow node must not make it expire at once.
+    // Both limits count from the answer, not the question: a slow node must not make it expire at once.
     // A failed inventory is kept too, so the reads of a node whose `pct list` fails each read their container
     // alone instead of each asking for the inventory again.
     void entry.inventory.then(() => {
-      entry.fetchedAt = Date.now();
+      entry.fetchedAt = entry.lastReadAt = (this.options.now ?? Date.now)();
     });
     return entry.inventory;
+  }
+
+  /** Still answering: read within `idleMs` of the last read, and not older than `maxAgeMs`. */
+  private isFresh(held: Held, now: number): boolean {
+    return now - held.lastReadAt < (this.options.idleMs ?? 10_000) && now - held.fetchedAt < (this.options.maxAgeMs ?? 60_000);
   }
 
   private async fetch(node: NodeTarget): Promise<NodeInventory | undefined> {

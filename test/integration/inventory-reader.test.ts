@@ -76,6 +76,24 @@ describe("node inventory for refresh reads", () => {
     assert.equal(inventory.fetches, 2);
   });
 
+  it("keeps answering while reads keep coming, and fetches again after 10 s without one or 60 s in all", async () => {
+    let now = 1_000_000;
+    const inventory = new InventoryReader(new ReadCoalescer(pool), { now: () => now });
+    await readObservedFromInventory(inventory, target, 370);
+    // A large refresh: reads paced 9 s apart for 54 s are all answered by the first inventory.
+    for (let i = 0; i < 6; i++) {
+      now += 9_000;
+      await readObservedFromInventory(inventory, target, VMIDS[i % VMIDS.length]!);
+    }
+    assert.equal(inventory.fetches, 1);
+    now += 9_000; // 63 s after the fetch: too old, however busy
+    await readObservedFromInventory(inventory, target, 370);
+    assert.equal(inventory.fetches, 2);
+    now += 10_000; // 10 s without a read
+    await readObservedFromInventory(inventory, target, 370);
+    assert.equal(inventory.fetches, 3);
+  });
+
   it("still answers every read, one container at a time, when the inventory cannot be read", async () => {
     setFaults(t.cluster.root, NODE, [{ cmd: "list", action: "fail", message: "ipcc_send_rec[1] failed: Connection refused" }]);
     try {
