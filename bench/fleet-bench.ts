@@ -5,8 +5,11 @@
  * file's size, the provider's peak RSS, CPU per resource, SSH round trips and pct starts per container.
  *
  *   node dist/bench/fleet-bench.js [--containers 10,50,200] [--parallel 64] [--rtt-ms 0] [--latency realistic|none]
- *     [--no-baseline] [--per-command] [--uncoalesced] [--cpu-prof DIR] [--ssh-log FILE]
+ *     [--per-node 4] [--no-baseline] [--per-command] [--uncoalesced] [--cpu-prof DIR] [--ssh-log FILE]
  *
+ * `--per-node N` sets the stack config's `perNodeParallelism` (operations in flight per node; the bound uses it too).
+ * `--skip-checkpoints` runs the engine with PULUMI_SKIP_CHECKPOINTS (state written once at the end, not after every
+ * step: Pulumi's experimental switch, unsafe for real use) to show what the engine's per-step state writes cost.
  * Every size gets fresh nodes and a fresh stack; the tables are printed when all sizes are done (each size's
  * rows also as soon as it is). `--per-command` adds a refresh with one SSH connection per command,
  * `--uncoalesced` one without the read coalescer; `--cpu-prof DIR` writes the provider processes' CPU profiles, `--ssh-log FILE` their SSH pools' log to FILE.<size>.
@@ -46,7 +49,8 @@ const rttMs = Number(option("rtt-ms", "0"));
 const latency = option("latency", "realistic") as "realistic" | "none";
 const cpuProfDir = option("cpu-prof", "");
 const sshLog = option("ssh-log", "");
-const PER_NODE_LIMIT = 4; // OperationSequencer's default
+/** Operations in flight per node: the stack config's `perNodeParallelism` (4, the sequencer's default, unless given). */
+const PER_NODE_LIMIT = Number(option("per-node", "4"));
 const CORES = os.cpus().length;
 const HOOKS = path.join(__dirname, "provider-hooks.js");
 
@@ -78,6 +82,7 @@ async function runSize(containers: number): Promise<SizeResult> {
     PHOENIX_STATS_FILE: statsFile,
     NODE_OPTIONS: `--require ${HOOKS}`,
     ...(cpuProfDir ? { PHOENIX_BENCH_CPU_PROF: path.resolve(cpuProfDir) } : {}),
+    ...(flag("skip-checkpoints") ? { PULUMI_EXPERIMENTAL: "true", PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
     ...(sshLog ? { PHOENIX_BENCH_SSH_LOG: path.resolve(`${sshLog}.${containers}`) } : {}),
   };
   const stacks: TestStack[] = [];
@@ -97,7 +102,7 @@ async function runSize(containers: number): Promise<SizeResult> {
     );
     const stack = await openStack({
       program: async () => phoenixProgram({ configFile: "phoenix_lxc_configs.json", nodes }, dir),
-      config: { sshPrivateKey: { value: t.credentials.privateKey!, secret: true } },
+      config: { sshPrivateKey: { value: t.credentials.privateKey!, secret: true }, perNodeParallelism: { value: String(PER_NODE_LIMIT) } },
       env,
     });
     stacks.push(stack);
