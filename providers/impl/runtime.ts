@@ -3,7 +3,6 @@
  * per container at a time) and the credentials from secret stack config. Module state is fine here: this
  * module is loaded lazily inside the provider process, never captured by closure serialization.
  */
-import * as fs from "node:fs";
 import { NodeConnection } from "../../core/container/inputs";
 import { PctClient } from "../../host/pct-client";
 import { OperationSequencer } from "../../host/sequencer";
@@ -40,13 +39,19 @@ const state: RuntimeState = { credentials: {} };
 /** Called once per provider process by the engine (dynamic provider `configure`). */
 export function configureRuntime(config: ConfigSource): void {
   const settings = readStackSettings((key) => config.get(key));
-  // Relative to the project root, as for `phoenix`: the engine starts this process in the program's directory.
-  const projectRoot = findProjectRoot(process.cwd()) ?? process.cwd();
-  state.credentials = readSshCredentials(settings, projectRoot, process.env.PHOENIX_SSH_PRIVATE_KEY_PATH);
+  state.credentials = credentialsFrom(settings);
   const limit = settings.perNodeParallelism ?? Number(process.env.PHOENIX_PER_NODE_PARALLELISM ?? NaN);
   state.perNodeLimit = Number.isInteger(limit) && limit > 0 ? limit : undefined;
   state.nodes = settings.nodes;
   if (isEngineProviderHost()) watchEngine();
+}
+
+/**
+ * The key from the settings, else from the file PHOENIX_SSH_PRIVATE_KEY_PATH names; relative to the project root, as
+ * for `phoenix` (the engine starts this process in the program's directory).
+ */
+function credentialsFrom(settings: { privateKey?: string; privateKeyPath?: string; passphrase?: string }): SshCredentials {
+  return readSshCredentials(settings, findProjectRoot(process.cwd()) ?? process.cwd(), process.env.PHOENIX_SSH_PRIVATE_KEY_PATH);
 }
 
 /** Replaces the transport (tests inject a counting or faulty one). */
@@ -89,9 +94,8 @@ export function setTransportFactory(factory: TransportFactory): void {
 /** Node inventories: what refresh reads take their container, snapshot list and run state from. */
 export function inventory(): InventoryReader {
   if (!state.transport) {
-    if (!state.credentials.privateKey && process.env.PHOENIX_SSH_PRIVATE_KEY_PATH) {
-      state.credentials.privateKey = fs.readFileSync(process.env.PHOENIX_SSH_PRIVATE_KEY_PATH, "utf8");
-    }
+    // A provider driven without `configure` (the integration tests) takes its key from PHOENIX_SSH_PRIVATE_KEY_PATH.
+    if (!state.credentials.privateKey) state.credentials = credentialsFrom(state.credentials);
     // PHOENIX_EXEC_TIMEOUT_MS: the time limit of commands that set none (tests use a short one for hung commands).
     const timeout = Number(process.env.PHOENIX_EXEC_TIMEOUT_MS ?? NaN);
     const options: SshPoolOptions = {
