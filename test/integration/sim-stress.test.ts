@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { SshPool } from "../../host/ssh-pool";
 import type { NodeTarget } from "../../host/transport";
 import { installTemplate } from "../../testbed/templates";
+import { START_FAILURE_LOG } from "../../testbed/runtime";
 import { readCommandLog } from "../helpers/sim-node";
 import { startTestNodes } from "../helpers/sshd";
 import { StressOp, StressRunner, mayFail, pct } from "../helpers/sim-stress";
@@ -101,8 +102,13 @@ function checkNodeRecords(run: StressRunner, root: string, node: string): void {
   const logged = readCommandLog(root, node).map((c) => key(c.argv, c.exit)).sort();
   const answered = run.results.filter((r) => r.node === node).map((r) => key(r.argv, r.exitCode)).sort();
   if (JSON.stringify(logged) !== JSON.stringify(answered)) run.fail(`${node}: the command log (${logged.length} lines) does not match the ${answered.length} answers`);
-  const torn = fs.readdirSync(root, { recursive: true }).map(String).filter((f) => /\.tmp(\.\d+)?$/.test(f));
+  const files = fs.readdirSync(root, { recursive: true }).map(String);
+  const torn = files.filter((f) => /\.tmp(\.\d+)?$/.test(f));
   if (torn.length) run.fail(`temp files left: ${torn.join(", ")}`);
+  // No op was written to make a start fail: any recorded cause is a failure, and its text says why.
+  for (const f of files.filter((x) => x.startsWith(path.join("nodes", node)) && path.basename(x) === START_FAILURE_LOG)) {
+    run.fail(`${node}: ${f}: ${fs.readFileSync(path.join(root, f), "utf8")}`);
+  }
 }
 
 describe("the simulated node under concurrent load", () => {

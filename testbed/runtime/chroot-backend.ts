@@ -16,6 +16,7 @@ import {
   isProcessAlive,
   killAll,
   pidNamespaceOf,
+  pinPidNamespace,
   processStartTime,
   readRunState,
   realpathOr,
@@ -104,16 +105,20 @@ export function startChroot(ct: RuntimeCt): void {
  */
 export function stopChroot(ct: RuntimeCt): void {
   const state = readRunState(ct);
-  if (state && isProcessAlive(state.initPid, state.initStart)) killAll([state.initPid]);
-  const pidNs = state?.pidNs || undefined;
-  const rootfs = state?.rootfs ?? ct.rootfs;
-  const gone = waitUntil(() => {
-    const left = containerPids(pidNs, rootfs);
-    killAll(left);
-    return left.length === 0 && !(state && isProcessAlive(state.initPid, state.initStart));
-  }, STOP_TIMEOUT_MS);
-  if (!gone) {
-    throw new Error(`CT ${ct.vmid}: processes survived SIGKILL: ${containerPids(pidNs, rootfs).join(" ")}`);
+  const pinned = pinPidNamespace(state);
+  try {
+    if (state && isProcessAlive(state.initPid, state.initStart)) killAll([state.initPid]);
+    const rootfs = state?.rootfs ?? ct.rootfs;
+    const gone = waitUntil(() => {
+      const left = containerPids(pinned.pidNs, rootfs);
+      killAll(left);
+      return left.length === 0 && !(state && isProcessAlive(state.initPid, state.initStart));
+    }, STOP_TIMEOUT_MS);
+    if (!gone) {
+      throw new Error(`CT ${ct.vmid}: processes survived SIGKILL: ${containerPids(pinned.pidNs, rootfs).join(" ")}`);
+    }
+  } finally {
+    pinned.release();
   }
   clearRunState(ct);
 }

@@ -13,7 +13,9 @@ import { buildExecEnv } from "./ct-setup";
 import { runRelayed } from "./exec-relay";
 import { buildLxcExecArgv, isLxcRunning, startLxc, stopLxc } from "./lxc-backend";
 import { applyPush, type PushOptions } from "./push";
-import { backendFromEnv, readRunState, type BackendName, type RuntimeCt } from "./state";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { backendFromEnv, readRunState, stateDir, type BackendName, type RuntimeCt } from "./state";
 
 export type { RuntimeCt } from "./state";
 export type { PushOptions } from "./push";
@@ -48,6 +50,19 @@ function backendOf(ct: RuntimeCt): Backend {
 export function startCt(ct: RuntimeCt): void {
   if (isCtRunning(ct)) throw new Error(`CT ${ct.vmid} already running`);
   BACKENDS[backendFromEnv()].start(ct);
+}
+
+/** The file where a failed start's cause is kept (PVE keeps it in the LXC log and the journal). */
+export const START_FAILURE_LOG = "start-failure.log";
+
+/**
+ * Appends why a start failed to the container's {@link START_FAILURE_LOG}: PVE prints only `startup for container
+ * '<vmid>' failed`, so without this record a failure on a loaded machine could not be explained afterwards.
+ */
+export function recordStartFailure(ct: RuntimeCt, error: unknown): void {
+  const cause = error instanceof Error ? error.stack ?? error.message : String(error);
+  fs.mkdirSync(stateDir(ct), { recursive: true });
+  fs.appendFileSync(path.join(stateDir(ct), START_FAILURE_LOG), `${new Date().toISOString()} pid ${process.pid}: ${cause}\n`);
 }
 
 /** Stops the container, killing every process it runs. Does nothing when it is stopped. */

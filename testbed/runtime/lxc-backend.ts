@@ -16,6 +16,7 @@ import {
   containerPids,
   killAll,
   pidNamespaceOf,
+  pinPidNamespace,
   processStartTime,
   readRunState,
   realpathOr,
@@ -111,19 +112,23 @@ export function startLxc(ct: RuntimeCt): void {
 /** lxc-stop -k (SIGKILL, like `pct stop`), then sweeps any survivor. Safe when stopped. */
 export function stopLxc(ct: RuntimeCt): void {
   const state = readRunState(ct);
-  if (isLxcRunning(ct)) {
-    const stopped = runLxc(lxcArgs("lxc-stop", ct, "-k"));
-    if (stopped.status !== 0 && isLxcRunning(ct)) {
-      throw new Error(`CT ${ct.vmid}: lxc-stop -k failed: ${stopped.output}`);
+  const pinned = pinPidNamespace(state);
+  try {
+    if (isLxcRunning(ct)) {
+      const stopped = runLxc(lxcArgs("lxc-stop", ct, "-k"));
+      if (stopped.status !== 0 && isLxcRunning(ct)) {
+        throw new Error(`CT ${ct.vmid}: lxc-stop -k failed: ${stopped.output}`);
+      }
     }
+    const rootfs = state?.rootfs ?? ct.rootfs;
+    waitUntil(() => {
+      const left = containerPids(pinned.pidNs, rootfs);
+      killAll(left);
+      return left.length === 0;
+    }, 10_000);
+  } finally {
+    pinned.release();
   }
-  const pidNs = state?.pidNs || undefined;
-  const rootfs = state?.rootfs ?? ct.rootfs;
-  waitUntil(() => {
-    const left = containerPids(pidNs, rootfs);
-    killAll(left);
-    return left.length === 0;
-  }, 10_000);
   clearRunState(ct);
 }
 

@@ -128,6 +128,37 @@ export function childrenOf(pid: number): number[] {
   }
 }
 
+/** A container's PID namespace held open for a stop; {@link PinnedNamespace.release} lets it go. */
+export interface PinnedNamespace {
+  /** The namespace's id (`pid:[N]`), or undefined when the container's init was already gone. */
+  pidNs?: string;
+  release(): void;
+}
+
+/**
+ * Holds the recorded PID namespace of a running container open for as long as a stop sweeps it. The kernel gives a
+ * freed namespace's id to the next new namespace, so once the container's last process has exited, matching
+ * processes by the recorded id would find, and kill, another container starting at that moment (the stress test
+ * caught a stop of one container SIGKILLing the init of another mid-start). An open namespace file keeps the id
+ * taken. When init is already gone the recorded id may belong to someone else by now, and is not used.
+ */
+export function pinPidNamespace(state: RunState | undefined): PinnedNamespace {
+  const none: PinnedNamespace = { release: () => undefined };
+  if (!state || !isProcessAlive(state.initPid, state.initStart)) return none;
+  let fd: number;
+  try {
+    fd = fs.openSync(`/proc/${state.initPid}/ns/pid`, "r");
+  } catch {
+    return none;
+  }
+  // Alive with the same start time before and after the open: the file opened is this container's namespace.
+  if (!isProcessAlive(state.initPid, state.initStart) || fs.readlinkSync(`/proc/self/fd/${fd}`) !== state.pidNs) {
+    fs.closeSync(fd);
+    return none;
+  }
+  return { pidNs: state.pidNs, release: () => fs.closeSync(fd) };
+}
+
 /**
  * Host pids of the processes that belong to a container: inside its PID namespace, or with
  * their root directory on its rootfs (a process that escaped the namespace still counts).

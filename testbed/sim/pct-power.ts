@@ -12,7 +12,7 @@ import { applyLatency } from "./faults";
 import { Ctx, faultPoint, runTask } from "./sim-context";
 import { applyPending, sectionVolumes } from "./pending-apply";
 import { freeVolume } from "./storage";
-import { isCtRunning, startCt, stopCt } from "./runtime-adapter";
+import { isCtRunning, recordStartFailure, startCt, stopCt } from "./runtime-adapter";
 import { prepareMountTargets } from "./mount-targets";
 import { systemdNestingWarning } from "./rootfs-setup";
 import { firewallPath } from "./firewall-file";
@@ -40,7 +40,9 @@ export function startContainer(env: SimEnv, vmid: number, skiplock: boolean, war
       // PVE starts the `pve-container@<vmid>` unit, and starting an active unit succeeds without doing anything:
       // a start that passed the "already running" check just before another start finished is not an error.
       if (!isCtRunning(ct)) startCt(ct);
-    } catch {
+    } catch (e) {
+      // PVE prints only this line; the cause goes to the LXC log (the journal), which `pct start --debug 1` prints.
+      recordStartFailure(ct, e);
       throw new Die(`startup for container '${vmid}' failed`);
     }
   });
