@@ -187,6 +187,7 @@ describe("phoenix up killed with SIGKILL while it creates containers", () => {
     // The plugin's shell shim and the language host end after the provider, each on its own: nobody is left to stop
     // them. Wait for that event, naming any process still there at the limit.
     const left = () => tree.filter((p) => isAlive(p)).map((p) => `${p.pid} ${p.args}`);
+    t.diagnostic(`still running when the provider had exited: ${left().join(" | ") || "nothing"}`);
     await until(() => left().length === 0, () => `every process of the killed run to exit; left: ${left().join(" | ")}`, 30_000);
     setLatency({});
 
