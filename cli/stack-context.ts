@@ -17,6 +17,7 @@ import type { LoadedConfig } from "../core/config/load-config";
 import type { CliIo } from "./io";
 import type { CommonOptions } from "./options";
 import { planEngineEnv } from "./passphrase-policy";
+import { simRootOf } from "../core/sim-layout";
 
 /** This package's root (dist/cli/ → ../..), holding node_modules and `.phoenix/pulumi-bin-dir`. */
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
@@ -108,7 +109,7 @@ export function buildStackContext(common: CommonOptions, io: Pick<CliIo, "cwd" |
 export async function openStack(ctx: StackContext & { pulumiBinDir: string }, opts: { simStart?: boolean } = {}): Promise<Stack> {
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(ctx.pulumiBinDir), skipVersionCheck: true });
   if (!opts.simStart) await checkStackExists(ctx, pulumiCommand);
-  const planned = await planEngineEnv(ctx, pulumiCommand, { simStart: opts.simStart, simRoot: path.join(ctx.projectDir, ".phoenix", "sim") });
+  const planned = await planEngineEnv(ctx, pulumiCommand, { simStart: opts.simStart, simRoot: simRootOf(ctx.projectDir) });
   if ("refused" in planned) throw new EnvironmentError(planned.refused);
   const override = ctx.configOverride;
   const projectDir = ctx.projectDir;

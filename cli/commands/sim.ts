@@ -11,6 +11,7 @@ import { runGuarded } from "../command-runner";
 import { COMMON_OPTIONS_HELP, parseCommand, UsageError } from "../options";
 import { buildStackContext, openStack, resolveProjectDir } from "../stack-context";
 import { STACK_CONFIG_KEYS } from "../../core/stack-settings";
+import { simRootOf } from "../../core/sim-layout";
 
 /** The help text of `phoenix sim`. */
 export const SIM_HELP = `Usage: phoenix sim start [--nodes pve1,pve2] [--latency realistic|none] [--templates busybox,debian]
@@ -42,11 +43,6 @@ Exit codes:
 
 const TEMPLATE_KINDS: readonly TemplateKind[] = ["busybox", "debian"];
 
-/** The sim root of a project. */
-export function simRoot(projectDir: string): string {
-  return path.join(projectDir, ".phoenix", "sim");
-}
-
 /** Runs `phoenix sim`; resolves to the exit code. */
 export async function runSim(argv: string[], io: CliIo): Promise<number> {
   return runGuarded("sim", io, async () => {
@@ -57,7 +53,7 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
     }
     const [action, ...extra] = positionals;
     if (extra.length || (action !== "start" && action !== "stop")) throw new UsageError("expected 'sim start' or 'sim stop'");
-    const root = simRoot(resolveProjectDir(io, common.cwd));
+    const root = simRootOf(resolveProjectDir(io, common.cwd));
     if (action === "stop") {
       const stopped = fs.existsSync(path.join(root, "nodes.json")) ? await stopSimCluster(root) : [];
       io.stdout(stopped.length ? `stopped ${stopped.join(", ")}\n` : "no simulated node was running\n");

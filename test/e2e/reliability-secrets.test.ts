@@ -10,7 +10,6 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,20 +17,14 @@ import { phoenixProgram } from "../../components/stack-program";
 import { MAX_CONFIG_FILE_BYTES } from "../../core/config/file-policy";
 import { openStack, pulumiBinDir, REPO_ROOT } from "../helpers/pulumi-engine";
 import { CliProject, CliRun, makeCliProject } from "./cli-project";
+import { CountingServer, startCountingServer } from "../helpers/counting-server";
 
 const SECRET = "SECRET-7f3a9c-runner-credential";
-let server: net.Server;
-let accepted = 0;
-let port = 0;
+let server: CountingServer;
 let top: string;
 
 before(async () => {
-  server = net.createServer((socket) => {
-    accepted++;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.address() as net.AddressInfo).port;
+  server = await startCountingServer();
   top = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-secrets-"));
 });
 after(() => {
@@ -80,7 +73,7 @@ describe("files outside the project, on the real engine", () => {
           }
         },
         stackName,
-        config: { nodes: { value: JSON.stringify({ pve1: { host: "127.0.0.1", port } }) }, configFile: { value: file } },
+        config: { nodes: { value: JSON.stringify({ pve1: { host: "127.0.0.1", port: server.port } }) }, configFile: { value: file } },
       });
       const error = await s.stack.up({ onOutput: (o) => transcript.push(o), onEvent: (e) => transcript.push(JSON.stringify(e)) }).then(() => undefined, (e: Error) => e);
       return { error, state: s.readAllState() };
@@ -90,14 +83,14 @@ describe("files outside the project, on the real engine", () => {
     assert.ok(bad.error, "the up succeeded");
     for (const jsonPath of expected) assert.match(bad.error.message, new RegExp(`${jsonPath.replace(/\./g, "\\.")}: `), `${jsonPath} is not named`);
     assert.match(bad.error.message, /"\.\.\/runner-secret" resolves to .*, outside the project/);
-    assert.equal(accepted, 0, "a connection was opened to the node although the config named files outside the project");
+    assert.equal(server.accepted, 0, "a connection was opened to the node although the config named files outside the project");
     assert.ok(!bad.state.includes(SECRET), "the outside file's text reached the state");
     assert.ok(!transcript.join("\n").includes(SECRET), "the outside file's text reached the engine output");
 
     // Positive control: the same file with in-project scripts passes validation, and the provider does connect.
     const good = await up({ lxc_configs: { "500": container({ application_script: "scripts/ok.sh", health_checks: [{ name: "ok", script: "scripts/ok.sh" }] }) } }, "good-paths");
     assert.ok(good.error, "the up reached a node that accepts no SSH");
-    assert.ok(accepted > 0, "the counting server saw no connection: it would not have noticed one");
+    assert.ok(server.accepted > 0, "the counting server saw no connection: it would not have noticed one");
   });
 });
 
@@ -124,8 +117,8 @@ describe("the empty passphrase, on the phoenix CLI", () => {
   });
 
   it("refuses a stack with a real node before the engine starts, printing the command that sets a passphrase (exit 3)", async () => {
-    writeStack("prod", `    pve1:\n      host: 127.0.0.1\n      port: ${port}\n`);
-    const before = accepted;
+    writeStack("prod", `    pve1:\n      host: 127.0.0.1\n      port: ${server.port}\n`);
+    const before = server.accepted;
     for (const command of [["up"], ["status"], ["preview"]]) {
       const r = await project.phoenix(...command, "--stack", "prod");
       assert.equal(r.code, 3, `${command[0]}: ${r.stderr}`);
@@ -135,7 +128,7 @@ describe("the empty passphrase, on the phoenix CLI", () => {
     const explicit = await phoenixWith({ PULUMI_CONFIG_PASSPHRASE: "" }, "up", "--stack", "prod");
     assert.equal(explicit.code, 3, explicit.stderr);
     assert.match(explicit.stderr, /\(the passphrase is empty\)/);
-    assert.equal(accepted, before, "a connection reached the node");
+    assert.equal(server.accepted, before, "a connection reached the node");
     assert.ok(!fs.existsSync(stateOf("prod")), "the engine created the stack");
   });
 
@@ -146,12 +139,12 @@ describe("the empty passphrase, on the phoenix CLI", () => {
     assert.equal(status.code, 0, status.stderr);
     const fingerprint = /^pve1 .* (SHA256:\S+)$/m.exec(sim.stdout)?.[1];
     assert.ok(fingerprint, sim.stdout);
-    writeStack("copy", `    pve1:\n      host: 127.0.0.1\n      port: ${port}\n      hostKeyFingerprint: ${fingerprint}\n`);
-    const before = accepted;
+    writeStack("copy", `    pve1:\n      host: 127.0.0.1\n      port: ${server.port}\n      hostKeyFingerprint: ${fingerprint}\n`);
+    const before = server.accepted;
     const r = await project.phoenix("status", "--stack", "copy");
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /stack 'copy' has no passphrase/);
-    assert.equal(accepted, before);
+    assert.equal(server.accepted, before);
   });
 
   it("reads a script outside the project only once the stack config lists its directory in allowedPaths", async () => {

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PassphraseFacts, planPassphrase, readPassphraseState } from "../../cli/passphrase-policy";
+import { PassphraseFacts, planPassphrase } from "../../core/passphrase-policy";
+import { readPassphraseState, readStackSecretsSettings } from "../../host/passphrase-facts";
 
 const SIM = [
   { name: "pve1", host: "127.0.0.2", port: 40001, hostKeyFingerprint: "SHA256:simkey1" },
@@ -65,6 +66,10 @@ describe("a stack that does not need the empty passphrase", () => {
   it("keeps a key-service secrets provider", () => {
     assert.deepEqual(planPassphrase(facts({ secretsProvider: "awskms://alias/phoenix", simNodes: [] })), { kind: "keep" });
   });
+  it("keeps a running stack whose file holds neither salt nor provider (its backend keeps the key), but not one with a salt", () => {
+    assert.deepEqual(planPassphrase(facts({ passphrase: "empty", backendUrl: "", stackRunning: true, simNodes: [] })), { kind: "keep" });
+    assert.equal(planPassphrase(facts({ passphrase: "empty", backendUrl: "", stackRunning: true, hasEncryptionSalt: true, simNodes: [] })).kind, "refuse");
+  });
   it("keeps Pulumi Cloud's own key, but not a passphrase stack on Pulumi Cloud", () => {
     assert.deepEqual(planPassphrase(facts({ backendUrl: "https://api.pulumi.com", simNodes: [] })), { kind: "keep" });
     assert.equal(planPassphrase(facts({ backendUrl: "https://api.pulumi.com", hasEncryptionSalt: true, simNodes: [] })).kind, "refuse");
@@ -82,6 +87,23 @@ describe("the passphrase the engine would see", () => {
       assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE: "x", PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "blank") }), "set");
       assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "blank") }), "empty");
       assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "real") }), "set");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("how the stack file protects its secrets", () => {
+  it("reads the top-level secretsprovider (quoted or not) and whether an encryptionsalt is there; a missing file has neither", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-pp-"));
+    try {
+      fs.writeFileSync(path.join(dir, "Pulumi.a.yaml"), "encryptionsalt: v1:abc:def\nconfig:\n  phoenix-lxc:configFile: x.json\n");
+      fs.writeFileSync(path.join(dir, "Pulumi.b.yaml"), "secretsprovider: 'awskms://alias/k'\nencryptedkey: AQID\nconfig: {}\n");
+      fs.writeFileSync(path.join(dir, "Pulumi.c.yaml"), "config:\n  phoenix-lxc:note: \"encryptionsalt: in a value\"\n");
+      assert.deepEqual(readStackSecretsSettings(dir, "a"), { secretsProvider: undefined, hasEncryptionSalt: true });
+      assert.deepEqual(readStackSecretsSettings(dir, "b"), { secretsProvider: "awskms://alias/k", hasEncryptionSalt: false });
+      assert.deepEqual(readStackSecretsSettings(dir, "c"), { secretsProvider: undefined, hasEncryptionSalt: false });
+      assert.deepEqual(readStackSecretsSettings(dir, "missing"), { hasEncryptionSalt: false });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

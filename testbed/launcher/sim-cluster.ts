@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { buildFingerprint } from "../../core/ssh-fingerprint";
+import { simHostKeyPath, simNodesRecordPath } from "../../core/sim-layout";
 import { checkAlive, readCmdline, runFindFreePort, runKillTree, runWaitForSshBanner } from "./processes";
 import { runStopSimProcesses } from "./stop-processes";
 import { initSimNode } from "../sim/node-init";
@@ -79,11 +80,6 @@ interface NodeState {
   child?: ChildProcess;
 }
 
-/** The host private key `startSimCluster` generates for node `name` under `root` (its public half is `<path>.pub`). */
-export function simHostKeyPath(root: string, name: string): string {
-  return join(root, "ssh", name, "ssh_host_ed25519_key");
-}
-
 /** The repository root: the directory holding this project's package.json (works from src and from dist). */
 export function findRepoRoot(from = __dirname): string {
   for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
@@ -106,7 +102,7 @@ async function readPublicKey(path: string): Promise<{ line: string; fingerprint:
 }
 
 async function writeNodesJson(root: string, privateKeyPath: string, nodes: SimNode[]): Promise<string> {
-  const path = join(root, "nodes.json");
+  const path = simNodesRecordPath(root);
   // Replaced in one rename: `sim stop` or a client may read it while a node restarts.
   const tmp = `${path}.tmp.${process.pid}`;
   await writeFile(tmp, JSON.stringify({ root, privateKeyPath, nodes }, null, 2) + "\n");
@@ -241,7 +237,7 @@ async function runStartWithFreePort(state: NodeState, detached: boolean): Promis
  * @returns the names of the nodes whose sshd was running
  */
 export async function stopSimCluster(root: string): Promise<string[]> {
-  const { nodes } = JSON.parse(await readFile(join(root, "nodes.json"), "utf8")) as { nodes: SimNode[] };
+  const { nodes } = JSON.parse(await readFile(simNodesRecordPath(root), "utf8")) as { nodes: SimNode[] };
   const running = nodes.filter((node) => checkAlive(node.pid) && readCmdline(node.pid).includes(join(root, "ssh", node.name, "sshd_config")));
   await runStopSimProcesses({ root, listeners: running.map((n) => n.pid) });
   return running.map((n) => n.name);
