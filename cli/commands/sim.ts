@@ -11,7 +11,7 @@ import { runGuarded } from "../command-runner";
 import { COMMON_OPTIONS_HELP, parseCommand, UsageError } from "../options";
 import { buildStackContext, openStack, resolveProjectDir } from "../stack-context";
 import { STACK_CONFIG_KEYS } from "../../core/stack-settings";
-import { simRootOf } from "../../core/sim-layout";
+import { simNodesRecordPath, simRootOf } from "../../core/sim-layout";
 
 /** The help text of `phoenix sim`. */
 export const SIM_HELP = `Usage: phoenix sim start [--nodes pve1,pve2] [--latency realistic|none] [--templates busybox,debian]
@@ -55,7 +55,7 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
     if (extra.length || (action !== "start" && action !== "stop")) throw new UsageError("expected 'sim start' or 'sim stop'");
     const root = simRootOf(resolveProjectDir(io, common.cwd));
     if (action === "stop") {
-      const stopped = fs.existsSync(path.join(root, "nodes.json")) ? await stopSimCluster(root) : [];
+      const stopped = fs.existsSync(simNodesRecordPath(root)) ? await stopSimCluster(root) : [];
       io.stdout(stopped.length ? `stopped ${stopped.join(", ")}\n` : "no simulated node was running\n");
       return ExitCode.ok;
     }
@@ -67,7 +67,7 @@ export async function runSim(argv: string[], io: CliIo): Promise<number> {
     if (unknown.length) throw new UsageError(`unknown template '${unknown.join(", ")}': expected busybox or debian`);
     const ctx = buildStackContext(common, io);
     fs.mkdirSync(root, { recursive: true });
-    if (fs.existsSync(path.join(root, "nodes.json"))) await stopSimCluster(root);
+    if (fs.existsSync(simNodesRecordPath(root))) await stopSimCluster(root);
     const cluster = await startSimCluster({ nodes, root, latency, detached: true });
     try {
       for (const kind of templates as TemplateKind[]) {

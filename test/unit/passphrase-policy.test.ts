@@ -27,6 +27,16 @@ const facts = (over: Partial<PassphraseFacts>): PassphraseFacts => ({
   ...over,
 });
 
+/** Runs `fn` in a new temporary directory and removes it afterwards. */
+function inTempDir(fn: (dir: string) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-pp-"));
+  try {
+    fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("the empty passphrase", () => {
   it("is used for a stack whose every node is a simulated node of this project", () => {
     assert.deepEqual(planPassphrase(facts({ nodes: { a: SIM[0]!, b: SIM[1]! } })), { kind: "empty-for-sim" });
@@ -78,8 +88,7 @@ describe("a stack that does not need the empty passphrase", () => {
 
 describe("the passphrase the engine would see", () => {
   it("reads PULUMI_CONFIG_PASSPHRASE first, then the file; an empty or blank file is the empty passphrase", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-pp-"));
-    try {
+    inTempDir((dir) => {
       fs.writeFileSync(path.join(dir, "blank"), "\n");
       fs.writeFileSync(path.join(dir, "real"), "s3cret\n");
       assert.equal(readPassphraseState({}), "unset");
@@ -87,16 +96,13 @@ describe("the passphrase the engine would see", () => {
       assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE: "x", PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "blank") }), "set");
       assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "blank") }), "empty");
       assert.equal(readPassphraseState({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "real") }), "set");
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe("how the stack file protects its secrets", () => {
   it("reads the top-level secretsprovider (quoted or not) and whether an encryptionsalt is there; a missing file has neither", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-pp-"));
-    try {
+    inTempDir((dir) => {
       fs.writeFileSync(path.join(dir, "Pulumi.a.yaml"), "encryptionsalt: v1:abc:def\nconfig:\n  phoenix-lxc:configFile: x.json\n");
       fs.writeFileSync(path.join(dir, "Pulumi.b.yaml"), "secretsprovider: 'awskms://alias/k'\nencryptedkey: AQID\nconfig: {}\n");
       fs.writeFileSync(path.join(dir, "Pulumi.c.yaml"), "config:\n  phoenix-lxc:note: \"encryptionsalt: in a value\"\n");
@@ -104,8 +110,6 @@ describe("how the stack file protects its secrets", () => {
       assert.deepEqual(readStackSecretsSettings(dir, "b"), { secretsProvider: "awskms://alias/k", hasEncryptionSalt: false });
       assert.deepEqual(readStackSecretsSettings(dir, "c"), { secretsProvider: undefined, hasEncryptionSalt: false });
       assert.deepEqual(readStackSecretsSettings(dir, "missing"), { hasEncryptionSalt: false });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
