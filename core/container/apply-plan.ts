@@ -37,6 +37,8 @@ export interface ApplyPlan {
   set: Record<string, string>;
   /** Keys for `--delete` in the same call. */
   delete: string[];
+  /** Pending changes to drop (`--revert`) in the same call: the applied value is already the wanted one. */
+  revert: string[];
   /** Disks to grow, `pct resize <vmid> <disk> <size>G`. */
   resize: { disk: string; sizeGiB: number }[];
   /** The new full set of raw lines for the main section, when it differs from the live one. */
@@ -55,7 +57,7 @@ export interface ApplyPlan {
 
 /** Plans the commands that converge `observed` to `inputs`. Pure. */
 export function planApply(observed: ObservedContainer, inputs: ContainerInputs): ApplyPlan {
-  const plan: ApplyPlan = { set: {}, delete: [], resize: [], changes: [], needsRestart: [], refusals: [] };
+  const plan: ApplyPlan = { set: {}, delete: [], revert: [], resize: [], changes: [], needsRestart: [], refusals: [] };
   const desired = buildDesiredOptions(inputs);
   const restartable = (key: string) => observed.running && !LIVE_KEYS.has(key);
   for (const key of MANAGED_KEYS) {
@@ -67,6 +69,14 @@ export function planApply(observed: ObservedContainer, inputs: ContainerInputs):
     if (sameOptionValue(key, want, effective)) {
       // Already asked for; only waiting for a restart (e.g. a run with restart_policy never).
       if (pending !== undefined && !sameOptionValue(key, want, current)) plan.needsRestart.push(key);
+      continue;
+    }
+    if (pending !== undefined && sameOptionValue(key, want, current)) {
+      // Only a pending change differs (a field edited, then restored, under restart_policy never). `--delete` would
+      // not undo a pending value of a key with no applied value: PVE queues the delete and then drops it as one of
+      // a key that is not set (docs/pve-behaviour.md §3.5). `--revert` drops the pending change, and nothing waits.
+      plan.revert.push(key);
+      plan.changes.push(`${key}: ${pending ?? "(pending delete)"} → ${want ?? "(unset)"} (pending change dropped)`);
       continue;
     }
     if (want === undefined) plan.delete.push(key);
@@ -94,7 +104,7 @@ export function planApply(observed: ObservedContainer, inputs: ContainerInputs):
 
 /** True when the plan runs no mutating command. */
 export function isEmptyPlan(plan: ApplyPlan): boolean {
-  return Object.keys(plan.set).length + plan.delete.length + plan.resize.length === 0 && !plan.rawLines && !plan.apparmorFile && !plan.power && plan.needsRestart.length === 0;
+  return Object.keys(plan.set).length + plan.delete.length + plan.revert.length + plan.resize.length === 0 && !plan.rawLines && !plan.apparmorFile && !plan.power && plan.needsRestart.length === 0;
 }
 
 function planDisks(observed: ObservedContainer, inputs: ContainerInputs, plan: ApplyPlan): void {

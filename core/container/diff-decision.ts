@@ -39,8 +39,8 @@ export function decideContainerDiff(olds: StoredContainer, news: ContainerInputs
   const running = olds.observed?.running ?? olds.running;
   // A stopped container is drift when its run state is managed (`started`, core/container/run-state).
   const desired = planDesiredForDiff(olds, news);
-  const changeSet = classifyContainerChanges(olds, desired, running);
   const drift = olds.observed ? planApply(olds.observed, { ...desired, running: planConvergeRunning(news, olds.observed.running, false) }) : undefined;
+  const changeSet = settleRestarts(classifyContainerChanges(olds, desired, running), drift);
   // PVE cannot make it (a disk shrink): refused here, so preview says so instead of the up failing half-way.
   const refused = planRefusals(changeSet, drift);
   // With restart_policy never, a change already waiting for a restart is settled until someone restarts the
@@ -51,6 +51,16 @@ export function decideContainerDiff(olds: StoredContainer, news: ContainerInputs
   const onlyStart = changeSet.changed.length === 1 && changeSet.changed[0] === "running" && desired.running && (drift === undefined || isEmptyPlan({ ...drift, power: undefined }));
   const decision = { changes: changeSet.changed.length > 0 || drifted, replaces: changeSet.replace, onlyStart, refused, changeSet, drift, drifted, waiting };
   return { ...decision, lines: describeDecision(decision, olds, news, desired) };
+}
+
+/**
+ * A field's class says a change of it waits for a restart; the plan against the container as observed says whether
+ * this one does. Restoring a field whose edit is still pending (under restart_policy never) drops the pending change
+ * and restarts nothing: preview must not promise a restart the up will not make.
+ */
+function settleRestarts(changeSet: ContainerChangeSet, drift: ApplyPlan | undefined): ContainerChangeSet {
+  if (!drift || drift.needsRestart.length > 0 || changeSet.restart.length === 0) return changeSet;
+  return { ...changeSet, live: [...changeSet.live, ...changeSet.restart], restart: [] };
 }
 
 /** The lines preview prints for a decision: the changed fields or the drift, the start, what waits, disk notes. */

@@ -94,6 +94,20 @@ describe("restart_policy never", () => {
     assert.deepEqual(Object.keys(up.summary.resourceChanges ?? {}), ["same"]);
     assert.deepEqual(mutatingSince(t.cluster.root, NODE, since), []);
   });
+
+  it("taking the pending change back drops it with --revert: no restart, nothing pending, and the next preview is empty", async () => {
+    const { nameservers: _pending, ...network } = ct().network_config as Record<string, unknown>;
+    ct().network_config = network;
+    const { preview, up, after, since } = await cycle();
+    assert.deepEqual(preview.steps(), up.steps());
+    assert.ok(preview.diagnostics.some((d) => /CT 500: network_config\.nameservers 9\.9\.9\.9 → \(none\) \(live\)/.test(d)), preview.diagnostics.join(""));
+    const made = mutatingSince(t.cluster.root, NODE, since).map((c) => c.argv.slice(1).join(" "));
+    assert.ok(made.includes("set 500 --revert nameserver") && !made.some((c) => c.startsWith("reboot")), made.join("\n"));
+    assert.deepEqual(after.steps(), []);
+    assert.deepEqual(after.diagnostics.filter((d) => /CT 500/.test(d)), []);
+    const outputs = await stack.stack.outputs();
+    assert.deepEqual(outputs.containers!.value["500"].pendingRestart, []);
+  });
 });
 
 describe("a disk shrink", () => {

@@ -49,6 +49,18 @@ describe("container apply plan", () => {
     assert.deepEqual(plan.needsRestart, ["features"]);
   });
 
+  it("drops a pending change the config takes back with --revert, not --delete, and wants no restart", () => {
+    // A key with no applied value and a pending one: PVE's --delete would leave the pending value in place.
+    const none = baseInputs({ features: [] });
+    const added = planApply(convergedObserved(none, { pending: { features: "keyctl=1" } }), none);
+    assert.deepEqual([added.revert, added.delete, added.set, added.needsRestart], [["features"], [], {}, []]);
+    // A pending delete of an applied value the config keeps.
+    const inputs = baseInputs({ features: ["nesting=1"] });
+    const kept = planApply(convergedObserved(inputs, { pending: { features: null } }), inputs);
+    assert.deepEqual([kept.revert, kept.delete, kept.set, kept.needsRestart], [["features"], [], {}, []]);
+    assert.equal(isEmptyPlan(kept), false);
+  });
+
   it("accepts the MAC and type that PVE adds to net0", () => {
     const plan = planApply(convergedObserved(baseInputs()), baseInputs());
     assert.equal(plan.set.net0, undefined);

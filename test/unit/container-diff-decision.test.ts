@@ -84,4 +84,14 @@ describe("restart_policy never", () => {
     assert.deepEqual(d.waiting, []);
     assert.equal(d.drifted, true);
   });
+
+  it("a field restored while its edit is still pending is a live change: the up drops the pending value, restarting nothing", () => {
+    const before = baseInputs({ features: ["keyctl=1"], restartPolicy: "never" });
+    const restored = baseInputs({ features: [], restartPolicy: "never" });
+    const observed = convergedObserved(restored, { pending: { features: "keyctl=1" } });
+    const d = decideContainerDiff({ ...before, observed }, restored);
+    assert.equal(d.changes, true);
+    assert.deepEqual([d.changeSet.restart, d.changeSet.live, d.drift?.revert, d.waiting], [[], ["features"], ["features"], []]);
+    assert.match(d.lines.join("\n"), /pct_options keyctl=1 → \(none\) \(live\)/);
+  });
 });
