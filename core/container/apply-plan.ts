@@ -37,7 +37,11 @@ export interface ApplyPlan {
   set: Record<string, string>;
   /** Keys for `--delete` in the same call. */
   delete: string[];
-  /** Pending changes to drop (`--revert`) in the same call: the applied value is already the wanted one. */
+  /**
+   * Pending changes to drop (`--revert`): the applied value is the wanted one, or the key is to be deleted (PVE's
+   * delete leaves a pending value in place). Sent before the set/delete when a key is in both lists, which PVE
+   * refuses in one call.
+   */
   revert: string[];
   /** Disks to grow, `pct resize <vmid> <disk> <size>G`. */
   resize: { disk: string; sizeGiB: number }[];
@@ -79,8 +83,11 @@ export function planApply(observed: ObservedContainer, inputs: ContainerInputs):
       plan.changes.push(`${key}: ${pending ?? "(pending delete)"} → ${want ?? "(unset)"} (pending change dropped)`);
       continue;
     }
-    if (want === undefined) plan.delete.push(key);
-    else plan.set[key] = key === "description" ? keepUserNotes(want, observed.description) : want;
+    if (want === undefined) {
+      plan.delete.push(key);
+      // The delete alone would leave a pending new value, applied again by the next restart.
+      if (typeof pending === "string") plan.revert.push(key);
+    } else plan.set[key] = key === "description" ? keepUserNotes(want, observed.description) : want;
     plan.changes.push(`${key}: ${effective ?? "(unset)"} → ${want ?? "(unset)"}`);
     if (restartable(key)) plan.needsRestart.push(key);
   }
@@ -102,6 +109,26 @@ export function planApply(observed: ObservedContainer, inputs: ContainerInputs):
   return plan;
 }
 
+/** One `pct set` of a plan. */
+export interface SetCall {
+  set: Record<string, string>;
+  delete: string[];
+  revert: string[];
+}
+
+/**
+ * The `pct set` calls of a plan, in order: one, or two when a key is both reverted and deleted (PVE refuses
+ * `--delete k --revert k` in one call), the reverts first so the delete is not undone by a pending value.
+ */
+export function planSetCalls(plan: Pick<ApplyPlan, "set" | "delete" | "revert">): SetCall[] {
+  const calls: SetCall[] = [];
+  const revertFirst = plan.revert.some((k) => plan.delete.includes(k));
+  if (revertFirst) calls.push({ set: {}, delete: [], revert: plan.revert });
+  const main: SetCall = { set: plan.set, delete: plan.delete, revert: revertFirst ? [] : plan.revert };
+  if (Object.keys(main.set).length + main.delete.length + main.revert.length > 0) calls.push(main);
+  return calls;
+}
+
 /** True when the plan runs no mutating command. */
 export function isEmptyPlan(plan: ApplyPlan): boolean {
   return Object.keys(plan.set).length + plan.delete.length + plan.revert.length + plan.resize.length === 0 && !plan.rawLines && !plan.apparmorFile && !plan.power && plan.needsRestart.length === 0;
@@ -119,19 +146,25 @@ function planDisks(observed: ObservedContainer, inputs: ContainerInputs, plan: A
     const v = inputs.volumes.find((x) => x.mountPoint === m.mountPoint && x.storage === m.volume.split(":")[0]);
     if (v && m.sizeGiB !== undefined && v.sizeGiB < m.sizeGiB) plan.refusals.push(buildShrinkRefusal(inputs.vmid, `volume ${m.mountPoint}`, m.sizeGiB, v.sizeGiB));
   }
-  const mounts: MountPlan = planMounts(observed.options, inputs);
+  const mounts: MountPlan = planMounts(observed.options, observed.pending, inputs);
   if (isEmptyMountPlan(mounts)) return;
   for (const a of mounts.add) { plan.set[a.key] = a.value; plan.changes.push(`${a.key}: add ${a.value}`); }
   for (const c of mounts.change) {
     plan.set[c.key] = c.value;
-    plan.changes.push(`${c.key}: ${observed.options[c.key]} → ${c.value}`);
+    plan.changes.push(`${c.key}: ${observed.options[c.key] ?? "(unset)"} → ${c.value}`);
     if (observed.running) plan.needsRestart.push(c.key);
+  }
+  for (const r of mounts.revert) {
+    plan.revert.push(r);
+    if (!mounts.remove.includes(r)) plan.changes.push(`${r}: pending ${observed.pending[r] ?? "detach"} dropped, keeps ${observed.options[r] ?? "(unset)"}`);
   }
   for (const r of mounts.remove) {
     plan.delete.push(r);
     plan.changes.push(`${r}: detach ${observed.options[r]}`);
     if (observed.running) plan.needsRestart.push(r);
   }
+  // Already asked for by an earlier run; only waiting for a restart.
+  if (observed.running) plan.needsRestart.push(...mounts.waiting);
   for (const r of mounts.resize) { plan.resize.push(r); plan.changes.push(`${r.disk}: grow to ${r.sizeGiB}G`); }
 }
 

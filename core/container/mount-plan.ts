@@ -28,6 +28,10 @@ export interface MountPlan {
   change: { key: string; value: string }[];
   /** Entries to detach (`--delete mpN`); PVE keeps detached volumes as `unusedN`, so no data is lost. */
   remove: string[];
+  /** Pending changes to drop (`--revert mpN`): what is applied is what the config wants, or the slot is unwanted. */
+  revert: string[];
+  /** Entries whose wanted change is already pending: nothing to send, they wait for a restart. */
+  waiting: string[];
   /** Volumes to grow (`pct resize <vmid> mpN <size>G`). */
   resize: { disk: string; sizeGiB: number }[];
 }
@@ -36,47 +40,101 @@ export interface MountPlan {
 export function parseLiveMounts(options: Record<string, string>): LiveMount[] {
   return Object.entries(options)
     .filter(([k]) => /^mp\d+$/.test(k))
-    .map(([key, value]) => {
-      const p = parsePropertyString(value, "volume");
-      return { key, volume: p.volume ?? "", mountPoint: p.mp ?? "", sizeGiB: p.size ? parseSizeGiB(p.size) : undefined, readOnly: p.ro === "1" };
-    })
+    .map(([key, value]) => parseMount(key, value))
     .sort((a, b) => Number(a.key.slice(2)) - Number(b.key.slice(2)));
+}
+
+function parseMount(key: string, value: string): LiveMount {
+  const p = parsePropertyString(value, "volume");
+  return { key, volume: p.volume ?? "", mountPoint: p.mp ?? "", sizeGiB: p.size ? parseSizeGiB(p.size) : undefined, readOnly: p.ro === "1" };
 }
 
 const storageOf = (volume: string) => (volume.startsWith("/") ? undefined : volume.split(":")[0]);
 
-/** Plans the mount points of `inputs` against the live entries. */
-export function planMounts(options: Record<string, string>, inputs: Pick<ContainerInputs, "volumes" | "bindMounts">): MountPlan {
-  const live = parseLiveMounts(options);
-  const plan: MountPlan = { add: [], change: [], remove: [], resize: [] };
-  const used = new Set(live.map((m) => Number(m.key.slice(2))));
+/** One `mpN` slot: its applied entry and its pending one (`null`: a pending detach; undefined: nothing pending). */
+interface Slot {
+  key: string;
+  applied?: LiveMount;
+  pending?: LiveMount | null;
+}
+
+/** A mount the config asks for, with the test of whether an entry already is it. */
+interface WantedMount {
+  mountPoint: string;
+  value: string;
+  is(entry: LiveMount): boolean;
+  /** For a volume: its size, to grow the applied one. */
+  volume?: { storage: string; sizeGiB: number };
+}
+
+function wantedMounts(inputs: Pick<ContainerInputs, "volumes" | "bindMounts">): WantedMount[] {
+  return [
+    ...inputs.volumes.map((v) => ({
+      mountPoint: v.mountPoint, value: `${v.storage}:${v.sizeGiB},mp=${v.mountPoint}`, volume: { storage: v.storage, sizeGiB: v.sizeGiB },
+      is: (e: LiveMount) => e.mountPoint === v.mountPoint && storageOf(e.volume) === v.storage,
+    })),
+    ...inputs.bindMounts.map((b) => ({
+      mountPoint: b.mountPoint, value: `${b.hostPath},mp=${b.mountPoint}${b.readOnly ? ",ro=1" : ""}`,
+      is: (e: LiveMount) => e.mountPoint === b.mountPoint && e.volume === b.hostPath && e.readOnly === Boolean(b.readOnly),
+    })),
+  ];
+}
+
+function slotsOf(options: Record<string, string>, pending: Record<string, string | null>): Slot[] {
+  const keys = new Set([...Object.keys(options), ...Object.keys(pending)].filter((k) => /^mp\d+$/.test(k)));
+  return [...keys].sort((a, b) => Number(a.slice(2)) - Number(b.slice(2))).map((key) => ({
+    key,
+    applied: options[key] === undefined ? undefined : parseMount(key, options[key]!),
+    pending: !(key in pending) ? undefined : pending[key] === null ? null : parseMount(key, pending[key]!),
+  }));
+}
+
+/** What the slot will hold after the next restart. */
+const effectiveOf = (slot: Slot): LiveMount | undefined => (slot.pending === undefined ? slot.applied : slot.pending ?? undefined);
+
+/**
+ * Plans the mount points of `inputs` against the applied entries and the pending ones. A change already pending
+ * is not sent again (it waits for a restart); a pending change the config no longer wants is reverted, since
+ * PVE's `--delete` leaves a pending value in place (docs/pve-behaviour.md §3.5) and a restart would apply it.
+ */
+export function planMounts(options: Record<string, string>, pending: Record<string, string | null>, inputs: Pick<ContainerInputs, "volumes" | "bindMounts">): MountPlan {
+  const slots = slotsOf(options, pending);
+  const plan: MountPlan = { add: [], change: [], remove: [], revert: [], waiting: [], resize: [] };
+  const used = new Set(slots.map((s) => Number(s.key.slice(2))));
   const nextSlot = () => {
     let n = 0;
     while (used.has(n)) n++;
     used.add(n);
     return `mp${n}`;
   };
-  const wanted = new Set<string>();
-  for (const v of inputs.volumes) {
-    wanted.add(v.mountPoint);
-    const current = live.find((m) => m.mountPoint === v.mountPoint);
-    const value = `${v.storage}:${v.sizeGiB},mp=${v.mountPoint}`;
-    if (!current) plan.add.push({ key: nextSlot(), value });
-    else if (storageOf(current.volume) !== v.storage) plan.change.push({ key: current.key, value });
-    else if (current.sizeGiB !== undefined && v.sizeGiB > current.sizeGiB) plan.resize.push({ disk: current.key, sizeGiB: v.sizeGiB });
+  const claimed = new Set<string>();
+  for (const want of wantedMounts(inputs)) {
+    const slot = slots.find((s) => !claimed.has(s.key) && effectiveOf(s)?.mountPoint === want.mountPoint)
+      ?? slots.find((s) => !claimed.has(s.key) && s.applied?.mountPoint === want.mountPoint);
+    if (!slot) {
+      plan.add.push({ key: nextSlot(), value: want.value });
+      continue;
+    }
+    claimed.add(slot.key);
+    const effective = effectiveOf(slot);
+    const applied = slot.applied && want.is(slot.applied) ? slot.applied : undefined;
+    if (effective && want.is(effective)) {
+      if (slot.pending !== undefined) (applied ? plan.revert : plan.waiting).push(slot.key);
+    } else if (applied) plan.revert.push(slot.key);
+    else plan.change.push({ key: slot.key, value: want.value });
+    if (want.volume && applied?.sizeGiB !== undefined && want.volume.sizeGiB > applied.sizeGiB) plan.resize.push({ disk: slot.key, sizeGiB: want.volume.sizeGiB });
   }
-  for (const b of inputs.bindMounts) {
-    wanted.add(b.mountPoint);
-    const current = live.find((m) => m.mountPoint === b.mountPoint);
-    const value = `${b.hostPath},mp=${b.mountPoint}${b.readOnly ? ",ro=1" : ""}`;
-    if (!current) plan.add.push({ key: nextSlot(), value });
-    else if (current.volume !== b.hostPath || current.readOnly !== Boolean(b.readOnly)) plan.change.push({ key: current.key, value });
+  for (const slot of slots) {
+    if (claimed.has(slot.key)) continue;
+    // A pending new value would come back at the restart even after a delete: drop it first.
+    if (slot.pending) plan.revert.push(slot.key);
+    if (slot.applied && slot.pending === null) plan.waiting.push(slot.key);
+    else if (slot.applied) plan.remove.push(slot.key);
   }
-  for (const m of live) if (!wanted.has(m.mountPoint)) plan.remove.push(m.key);
   return plan;
 }
 
 /** True when nothing is to be done. */
 export function isEmptyMountPlan(plan: MountPlan): boolean {
-  return plan.add.length + plan.change.length + plan.remove.length + plan.resize.length === 0;
+  return plan.add.length + plan.change.length + plan.remove.length + plan.revert.length + plan.waiting.length + plan.resize.length === 0;
 }

@@ -7,7 +7,7 @@ import { decideContainerDiff } from "../../core/container/diff-decision";
 import { hasOwnershipMarker, ownershipMarker } from "../../core/container/desired-options";
 import { checkAdoptable, checkDestroyable } from "../../core/container/ownership-checks";
 import { ContainerInputs } from "../../core/container/inputs";
-import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
+import { isEmptyPlan, ObservedContainer, planApply, planSetCalls } from "../../core/container/apply-plan";
 import { buildInstanceId, ContainerIdentity, planConvergedIdentity } from "../../core/container/identity";
 import { planRefreshedPendingRestart, planRestartAction } from "../../core/container/restart-plan";
 import { PhoenixError } from "../../core/errors";
@@ -226,7 +226,7 @@ async function converge(inputs: ContainerInputs, prior: ContainerIdentity, known
     if (plan.apparmorFile) await writeNodeApparmorProfile(transport(), target, plan.apparmorFile.path, plan.apparmorFile.content);
     // The raw-line edit goes first: it compares against the file as read, which `pct set` would rewrite.
     if (plan.rawLines && observed.confText !== undefined) await writeRawLines(transport(), target, vmid, observed.confText, plan.rawLines);
-    if (Object.keys(plan.set).length || plan.delete.length || plan.revert.length) await client.set(vmid, plan.set, { delete: plan.delete, revert: plan.revert });
+    for (const call of planSetCalls(plan)) await client.set(vmid, call.set, { delete: call.delete, revert: call.revert });
     for (const r of plan.resize) await client.resize(vmid, r.disk, `${r.sizeGiB}G`);
   });
   if (plan.changes.length) log(`CT ${vmid} on ${inputs.node}: ${plan.changes.join("; ")}`);

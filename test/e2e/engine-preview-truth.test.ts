@@ -3,6 +3,7 @@
  * - a restart-class change under restart_policy never is made once, then reported as pending and no longer a
  *   change: a second up makes no pct call and takes no snapshot;
  * - a disk shrink (PVE cannot shrink) is refused by the preview with the fix, before anything runs;
+ * - a change taken back while it is still pending (a field, a mount point) is dropped with `pct set --revert`;
  * - property: over random single-field edits of every class, the preview's list of steps equals the steps the
  *   up ran (engine events), and the preview after the up is empty.
  */
@@ -110,6 +111,30 @@ describe("restart_policy never", () => {
   });
 });
 
+describe("a mount point under restart_policy never", () => {
+  const volume = (pool: string) => [{ name: "data", pool, size_gb: 1, mount_point: "/data" }];
+
+  it("a moved volume waits for the restart; moved back before it, the pending move is dropped with --revert", async () => {
+    ct().volumes = volume("local-lvm");
+    const added = await cycle();
+    assert.deepEqual(added.preview.steps(), added.up.steps());
+    assert.deepEqual(added.after.steps(), []);
+    ct().volumes = volume("local-zfs");
+    const moved = await cycle();
+    assert.deepEqual(moved.preview.steps(), moved.up.steps());
+    assert.deepEqual(moved.after.steps(), [], "a pending mount change is settled, not planned again");
+    assert.ok(moved.after.diagnostics.some((d) => /CT 500 on pve1: mp0 pending until the container restarts/.test(d)), moved.after.diagnostics.join(""));
+    ct().volumes = volume("local-lvm");
+    const back = await cycle();
+    assert.deepEqual(back.preview.steps(), back.up.steps());
+    const made = mutatingSince(t.cluster.root, NODE, back.since).map((c) => c.argv.slice(1).join(" "));
+    assert.ok(made.includes("set 500 --revert mp0") && !made.some((c) => c.startsWith("reboot")), made.join("\n"));
+    assert.deepEqual(back.after.steps(), []);
+    const outputs = await stack.stack.outputs();
+    assert.deepEqual(outputs.containers!.value["500"].pendingRestart, []);
+  });
+});
+
 describe("a disk shrink", () => {
   it("is refused by the preview with the sizes and the fix, and nothing runs", async () => {
     ct().storage_size_gb = 2;
@@ -165,6 +190,11 @@ const EDITS: Record<string, (c: Ct, r: number) => void> = {
   ostype: (c) => { c.ostype = c.ostype === "alpine" ? "unmanaged" : "alpine"; },
   template: (c) => { c.template = c.template === TEMPLATE ? OTHER_TEMPLATE : TEMPLATE; },
   healthRetries: (c) => { c.health_check = { ...c.health_check, retries: c.health_check.retries === 2 ? 3 : 2 }; },
+  volume: (c) => { c.volumes = (c.volumes as unknown[] | undefined)?.length ? [] : [{ name: "data", pool: "local-lvm", size_gb: 1, mount_point: "/data" }]; },
+  volumePool: (c) => {
+    const [v] = (c.volumes as { pool: string }[] | undefined) ?? [];
+    c.volumes = [{ name: "data", pool: v?.pool === "local-lvm" ? "local-zfs" : "local-lvm", size_gb: 1, mount_point: "/data" }];
+  },
   appScript: (_c, r) => { fs.appendFileSync(path.join(dir, "app.sh"), `echo edit ${r}\n`); },
   keepLast: () => { config.snapshot_retention.keep_last = config.snapshot_retention.keep_last === 3 ? 2 : 3; },
   finalSnapshot: (c) => { c.final_snapshot = c.final_snapshot === false; },

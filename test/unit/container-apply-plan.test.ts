@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { isEmptyPlan, ObservedContainer, planApply } from "../../core/container/apply-plan";
+import { isEmptyPlan, ObservedContainer, planApply, planSetCalls } from "../../core/container/apply-plan";
 import { buildDesiredOptions } from "../../core/container/desired-options";
 import { buildDesiredRawLines } from "../../core/container/raw-lines";
 import { ContainerInputs } from "../../core/container/inputs";
@@ -61,6 +61,16 @@ describe("container apply plan", () => {
     assert.equal(isEmptyPlan(kept), false);
   });
 
+  it("deletes a key whose new value is still pending in two calls: the revert first, else a restart would apply the value", () => {
+    const inputs = baseInputs({ nameservers: [] });
+    const observed = convergedObserved(inputs, { options: { ...convergedObserved(inputs).options, nameserver: "1.1.1.1" }, pending: { nameserver: "9.9.9.9" } });
+    const plan = planApply(observed, inputs);
+    assert.deepEqual([plan.delete, plan.revert], [["nameserver"], ["nameserver"]]);
+    assert.deepEqual(planSetCalls(plan), [{ set: {}, delete: [], revert: ["nameserver"] }, { set: {}, delete: ["nameserver"], revert: [] }]);
+    assert.deepEqual(planSetCalls({ set: { memory: "512" }, delete: ["swap"], revert: ["features"] }), [{ set: { memory: "512" }, delete: ["swap"], revert: ["features"] }]);
+    assert.deepEqual(planSetCalls({ set: {}, delete: [], revert: [] }), []);
+  });
+
   it("accepts the MAC and type that PVE adds to net0", () => {
     const plan = planApply(convergedObserved(baseInputs()), baseInputs());
     assert.equal(plan.set.net0, undefined);
@@ -118,5 +128,42 @@ describe("container apply plan", () => {
 
   it("starts a stopped container that should run", () => {
     assert.equal(planApply(convergedObserved(baseInputs({ running: false })), baseInputs()).power, "start");
+  });
+});
+
+describe("mount points with pending changes (a running container under restart_policy never)", () => {
+  const bind = (over: Partial<{ hostPath: string; readOnly: boolean }> = {}) => baseInputs({ bindMounts: [{ hostPath: "/srv/a", mountPoint: "/mnt/a", ...over }] });
+  const observedWith = (inputs: ContainerInputs, mp0: string, pending: Record<string, string | null>) =>
+    convergedObserved(inputs, { options: { ...convergedObserved(inputs).options, mp0 }, pending });
+
+  it("does not send again a mount change already pending, but still wants the restart", () => {
+    const plan = planApply(observedWith(bind({ readOnly: true }), "/srv/a,mp=/mnt/a", { mp0: "/srv/a,mp=/mnt/a,ro=1" }), bind({ readOnly: true }));
+    assert.deepEqual([plan.set, plan.revert, plan.needsRestart], [{}, [], ["mp0"]]);
+  });
+
+  it("drops a pending change of a mount the config restored, restarting nothing", () => {
+    const plan = planApply(observedWith(bind(), "/srv/a,mp=/mnt/a", { mp0: "/srv/b,mp=/mnt/a" }), bind());
+    assert.deepEqual([plan.set, plan.delete, plan.revert, plan.needsRestart], [{}, [], ["mp0"], []]);
+  });
+
+  it("keeps a mount whose detach is pending when the config asks for it again", () => {
+    const plan = planApply(observedWith(bind(), "/srv/a,mp=/mnt/a", { mp0: null }), bind());
+    assert.deepEqual([plan.set, plan.delete, plan.revert, plan.needsRestart], [{}, [], ["mp0"], []]);
+  });
+
+  it("a pending detach the config still wants waits; a pending new value of an unwanted mount is dropped before the detach", () => {
+    const none = baseInputs();
+    const waiting = planApply(observedWith(none, "/srv/a,mp=/mnt/a", { mp0: null }), none);
+    assert.deepEqual([waiting.delete, waiting.revert, waiting.needsRestart], [[], [], ["mp0"]]);
+    const changed = planApply(observedWith(none, "/srv/a,mp=/mnt/a", { mp0: "/srv/b,mp=/mnt/a" }), none);
+    assert.deepEqual(planSetCalls(changed), [{ set: {}, delete: [], revert: ["mp0"] }, { set: {}, delete: ["mp0"], revert: [] }]);
+  });
+
+  it("a volume moved to another storage while the move is pending: nothing sent again, the new slot not taken twice", () => {
+    const moved = baseInputs({ volumes: [{ mountPoint: "/data", storage: "local-zfs", sizeGiB: 4 }, { mountPoint: "/logs", storage: "local-lvm", sizeGiB: 1 }] });
+    const { mp1: _notYet, ...applied } = convergedObserved(moved).options;
+    const observed = convergedObserved(moved, { options: { ...applied, mp0: "local-lvm:vm-950-disk-1,mp=/data,size=4G" }, pending: { mp0: "local-zfs:4,mp=/data", mp1: "local-lvm:1,mp=/logs" } });
+    const plan = planApply(observed, moved);
+    assert.deepEqual([plan.set, plan.revert, plan.needsRestart], [{}, [], ["mp0", "mp1"]]);
   });
 });
