@@ -4,6 +4,7 @@
  */
 import type { CrossCheck } from "./check-context";
 import { checkFilesExist } from "./check-files";
+import { checkSnapshotsWithBindMounts } from "./check-snapshots";
 import { checkCycles, checkDependencies, checkNodes, checkSources } from "./check-references";
 import { checkFeatures, checkGpus, checkLxcOptions, checkMounts, checkNetwork, checkUniqueness } from "./check-values";
 
@@ -23,5 +24,6 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
   checkFilesExist,
   checkFilePolicy,
   checkMounts,
+  checkSnapshotsWithBindMounts,
   checkLxcOptions,
 ];

@@ -38,6 +38,7 @@ export const CONFIG_ISSUE_KINDS = [
   "feature-shadows-builtin",
   "nvidia-setting-missing",
   "mount-collision",
+  "snapshot-with-bind-mounts",
   "raw-line-refused",
   "firewall-without-rules",
   "firewall-inherited",

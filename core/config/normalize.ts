@@ -3,6 +3,7 @@
  * normalized, references as numbers, node resolved. Pure; assumes the cross-checks passed.
  */
 import { PhoenixError } from "../errors";
+import { takesFinalSnapshot } from "./check-snapshots";
 import type { ContainerConfig, ContainerSpec, LoadOptions, PhoenixConfig, RetentionPolicy, VolumeSpec } from "./types";
 
 const RETENTION_KEYS = ["keep_last", "keep_hourly", "keep_daily", "keep_weekly", "keep_monthly", "keep_yearly"] as const;
@@ -153,7 +154,7 @@ export function buildContainerSpec(config: PhoenixConfig, ctid: number, options:
     lifecycleSnapshots: c.enable_lifecycle_snapshots,
     retention: resolveRetention(config, ctid),
     snapshotPins: [...c.snapshot_pins],
-    finalSnapshot: c.final_snapshot,
+    finalSnapshot: takesFinalSnapshot(c),
     bootOrder: c.boot_order,
     bootDelaySec: c.boot_delay,
     startAtBoot: c.start_at_boot,

@@ -135,7 +135,7 @@ export function buildContainerSchema() {
         .array(S.buildSnapshotNameSchema())
         .default([])
         .describe("Snapshot names retention must never delete, e.g. [\"before-upgrade\"]. @default []"),
-      final_snapshot: z.boolean().default(true).describe("Take a snapshot (phx-<UTC time>) at the end of every up that changed the container or one of its steps; retention then prunes the old ones. An up that changes nothing takes none. @default true"),
+      final_snapshot: z.boolean().optional().describe("Take a snapshot (phx-<UTC time>) at the end of every up that changed the container or one of its steps; retention then prunes the old ones. An up that changes nothing takes none. @default true, false for a container with mount_points (PVE cannot snapshot bind mounts)"),
       boot_order: z.number().int().min(0).optional().describe("Start order at boot (pct --startup order=N); lower starts first."),
       boot_delay: z.number().int().min(0).optional().describe("Seconds to wait after starting it (pct --startup up=N)."),
       start_at_boot: z.boolean().default(false).describe("Start when the node boots (pct --onboot). @default false"),

@@ -122,6 +122,30 @@ describe("pulumi up / preview / refresh / destroy from the project root (main: d
     assertNothingToDo(afterUp.stdout);
   });
 
+  it("a bind mount on a container with final snapshots: preview warns, up mounts it and snapshots nothing; asking for one is refused before any node", async () => {
+    const config = project.readConfig();
+    config.lxc_configs["955"]!.mount_points = [{ host_path: "/srv", container_path: "/mnt/data" }];
+    project.writeConfig(config);
+    const preview = await project.pulumi(["preview", "--stack", "dev"]);
+    ok(preview, "pulumi preview");
+    assert.match(out(preview), /lxc_configs\.955\.mount_points: PVE cannot snapshot a container with bind mount points .*takes no final snapshot/);
+    const m = marks();
+    ok(await project.pulumi(["up", "--yes", "--stack", "dev"]), "pulumi up (bind mount)");
+    assert.ok(mutationsSince(m).includes("pve2: pct set 955 --mp0 /srv,mp=/mnt/data"), mutationsSince(m).join("\n"));
+    assert.deepEqual(snapshotCommands("pve2", m[1]!, "snapshot", 955), []);
+    ok(await project.pulumi(["preview", "--expect-no-changes", "--stack", "dev"]), "pulumi preview after the bind mount");
+
+    config.lxc_configs["955"]!.final_snapshot = true;
+    project.writeConfig(config);
+    const before = marks();
+    const refused = await project.pulumi(["preview", "--stack", "dev"]);
+    assert.notEqual(refused.code, 0);
+    assert.match(out(refused), /lxc_configs\.955\.final_snapshot: PVE cannot snapshot a container with bind mount points .*remove "final_snapshot": true/);
+    assert.deepEqual(marks(), before, "no command reached a node");
+    delete config.lxc_configs["955"]!.final_snapshot;
+    project.writeConfig(config);
+  });
+
   it("pulumi destroy removes every container from both nodes", async () => {
     ok(await project.pulumi(["destroy", "--yes", "--stack", "dev"]), "pulumi destroy");
     const pool = new SshPool({ credentials: { privateKey: fs.readFileSync(path.join(project.simRoot, "ssh", "id_ed25519"), "utf8") } });

@@ -176,4 +176,22 @@ describe("configuration loader: one pass, accepted variants", () => {
       assert.deepEqual(r.ok ? [] : r.issues.map((i) => i.path), ["lxc_configs.953.firewall.rules.0.port"], bad);
     }
   });
+  it("a container with bind mounts takes no final snapshot unless asked (PVE cannot snapshot it), and asking is refused", () => {
+    const finalOf = (mutate: (c: Record<string, any>) => void) => {
+      const cfg = baseConfig();
+      mutate(cfg);
+      return loadConfigText(JSON.stringify(cfg)).specs.get(953)?.finalSnapshot;
+    };
+    const mounts = [{ host_path: "/tank/shared", container_path: "/mnt/shared" }];
+    assert.equal(finalOf(() => {}), true);
+    assert.equal(finalOf((c) => { c.lxc_configs["953"].mount_points = mounts; }), false);
+    assert.equal(finalOf((c) => { c.lxc_configs["953"].mount_points = mounts; c.lxc_configs["953"].final_snapshot = false; }), false);
+    assert.deepEqual(warningsOf((c) => { c.lxc_configs["953"].mount_points = mounts; }).map((w) => w.path), ["lxc_configs.953.mount_points"]);
+    assert.deepEqual(warningsOf((c) => { c.lxc_configs["953"].mount_points = mounts; c.lxc_configs["953"].final_snapshot = false; }), []);
+    const cfg = baseConfig();
+    Object.assign(cfg.lxc_configs["953"], { mount_points: mounts, final_snapshot: true });
+    const r = validateConfig(cfg);
+    assert.deepEqual(r.ok ? [] : r.issues.map((i) => [i.path, i.kind]), [["lxc_configs.953.final_snapshot", "snapshot-with-bind-mounts"]]);
+    assert.match(r.ok ? "" : r.issues[0]!.message, /snapshot feature is not available.*remove "final_snapshot": true/);
+  });
 });
