@@ -3,7 +3,8 @@
  * mount point (docs/pve-behaviour.md §3.13), so a container with `mount_points` would fail every up at its final
  * snapshot, and a template with them could never be cloned. Decided here, before any node is touched: a container
  * with mount points takes no final snapshot unless asked ({@link takesFinalSnapshot}; a warning says so), and one
- * that asks for a snapshot is an error naming both fields.
+ * that asks for a snapshot is an error naming both fields. The original system's `enable_lifecycle_snapshots` is a
+ * warning.
  */
 import type { ConfigIssue } from "../errors";
 import { containersOf } from "./check-context";
@@ -17,10 +18,15 @@ export function takesFinalSnapshot(c: { final_snapshot?: boolean; mount_points?:
 
 const WHY = `PVE cannot snapshot a container with bind mount points ('pct snapshot' fails "snapshot feature is not available")`;
 
-/** The findings above, one per field. */
-export function checkSnapshotsWithBindMounts(config: ConfigView): ConfigIssue[] {
+/** The findings above, one per field; and the original system's lifecycle flag, read but not acted on. */
+export function checkSnapshots(config: ConfigView): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const [id, c] of containersOf(config)) {
+    if (c.enable_lifecycle_snapshots === true) {
+      // The original took a snapshot before the features and re-took the template's after them; here the final
+      // snapshot and the template snapshot do that work, so the flag changes nothing: say so, not accept it silently.
+      issues.push(warningAt("lifecycle-snapshots-ignored", `lxc_configs.${id}.enable_lifecycle_snapshots`, `not acted on: no snapshot is taken before the features; each up that changes the container ends with a final snapshot (final_snapshot) and a template keeps its template_snapshot_name; remove the key`));
+    }
     if ((c.mount_points ?? []).length === 0) continue;
     const at = `lxc_configs.${id}`;
     if (c.template_snapshot_name !== undefined) {

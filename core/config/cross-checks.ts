@@ -4,7 +4,7 @@
  */
 import type { CrossCheck } from "./check-context";
 import { checkFilesExist } from "./check-files";
-import { checkSnapshotsWithBindMounts } from "./check-snapshots";
+import { checkSnapshots } from "./check-snapshots";
 import { checkCycles, checkDependencies, checkNodes, checkSources } from "./check-references";
 import { checkFeatures, checkGpus, checkLxcOptions, checkMounts, checkNetwork, checkUniqueness } from "./check-values";
 
@@ -24,6 +24,6 @@ export const CROSS_CHECKS: readonly CrossCheck[] = [
   checkFilesExist,
   checkFilePolicy,
   checkMounts,
-  checkSnapshotsWithBindMounts,
+  checkSnapshots,
   checkLxcOptions,
 ];

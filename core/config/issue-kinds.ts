@@ -39,6 +39,7 @@ export const CONFIG_ISSUE_KINDS = [
   "nvidia-setting-missing",
   "mount-collision",
   "snapshot-with-bind-mounts",
+  "lifecycle-snapshots-ignored",
   "raw-line-refused",
   "firewall-without-rules",
   "firewall-inherited",

@@ -151,7 +151,6 @@ export function buildContainerSpec(config: PhoenixConfig, ctid: number, options:
     tests: c.tests ?? {},
     runIntegrationTests: c.run_integration_tests,
     templateSnapshotName: c.template_snapshot_name,
-    lifecycleSnapshots: c.enable_lifecycle_snapshots,
     retention: resolveRetention(config, ctid),
     snapshotPins: [...c.snapshot_pins],
     finalSnapshot: takesFinalSnapshot(c),

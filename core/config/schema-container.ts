@@ -129,7 +129,7 @@ export function buildContainerSchema() {
       zfs_volumes: z.array(S.buildVolumeSchema()).default([]).describe("Same as volumes, kept for old files. @default []"),
       mount_points: z.array(S.buildMountPointSchema()).default([]).describe("Host directories bind-mounted into the container. Bind mounts block PVE snapshots. @default []"),
       id_maps: z.array(S.buildIdMapSchema()).default([]).describe("lxc.idmap ranges for unprivileged containers. Needs a restart. @default []"),
-      enable_lifecycle_snapshots: z.boolean().default(false).describe("Take a snapshot before features and after converging. @default false"),
+      enable_lifecycle_snapshots: z.boolean().default(false).describe("The original system's snapshot before features and after converging; read and not acted on (a warning when true): final_snapshot and template_snapshot_name take its place. @default false"),
       snapshot_retention: S.buildRetentionSchema().optional(),
       snapshot_pins: z
         .array(S.buildSnapshotNameSchema())

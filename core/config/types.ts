@@ -96,7 +96,6 @@ export interface ContainerSpec {
   tests: NonNullable<ContainerConfig["tests"]>;
   runIntegrationTests: boolean;
   templateSnapshotName?: string;
-  lifecycleSnapshots: boolean;
   /** Root policy merged with the container's, field by field. */
   retention: RetentionPolicy;
   snapshotPins: string[];
